@@ -1,0 +1,31 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "PGKit",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "PGKit", targets: ["PGKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
+        ),
+        .target(
+            name: "PGKit",
+            dependencies: [
+                "CLibPQ",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "PGKitTests", dependencies: ["PGKit"]),
+        .testTarget(name: "PGKitIntegrationTests", dependencies: ["PGKit"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,30 @@
+extension String: PGCodable {
+    public static var pgDataType: PGDataType { .text }
+
+    /// Rejects NUL bytes, which PostgreSQL text cannot hold, before anything is sent.
+    public func encode(into buffer: inout PGWriteBuffer) throws(PGError) {
+        var copy = self
+        let hasNUL = copy.withUTF8 { $0.contains(0) }
+        if hasNUL {
+            throw PGError(.invalidParameter, "text contains a NUL byte, which PostgreSQL text cannot store")
+        }
+        copy.withUTF8 { buffer.writeBytes($0) }
+    }
+
+    /// Reads text, varchar, name, char and citext columns; rejects invalid UTF-8.
+    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: PGDecodingContext) throws(PGError) {
+        guard PGDataType.textOIDs.contains(type) || context.types.oid(type, is: .citext) else {
+            throw PGError(.decodingFailed, "cannot read a \(context.typeName(type)) column as String")
+        }
+        let raw = buffer.readRemaining()
+        guard let text = String(validating: raw.bindMemory(to: UInt8.self), as: UTF8.self) else {
+            throw PGError(.decodingFailed, "text value is not valid UTF-8")
+        }
+        self = text
+    }
+}
+
+extension Substring: PGEncodable {
+    public static var pgDataType: PGDataType { .text }
+    public func encode(into buffer: inout PGWriteBuffer) throws(PGError) { try String(self).encode(into: &buffer) }
+}

@@ -1,0 +1,172 @@
+import CLibPQ
+import Foundation
+
+/// Where and how to connect: every libpq connection parameter, plus PGKit's own settings.
+///
+/// Accepts `postgresql://` and `postgres://` URLs and libpq `key=value` strings; libpq itself
+/// validates them, so every parameter it knows passes through (sslmode, connect_timeout,
+/// target_session_attrs, application_name, several hosts...):
+/// ```swift
+/// let config = try PGConfig("postgresql://app:secret@db1:5432,db2:5432/chat?sslmode=require")
+/// print(config)   // the password is shown as ********
+/// ```
+/// PGKit's own settings may also be given in the string: `pgbouncer=true` (unnamed statements
+/// only, for PgBouncer in transaction mode) and `statement_cache_capacity=N`.
+public struct PGConfig: Sendable, CustomStringConvertible {
+    /// One libpq connection parameter.
+    public struct Parameter: Sendable, Hashable {
+        public var key: String
+        public var value: String
+    }
+
+    /// The libpq parameters, in the order libpq reports them.
+    public private(set) var parameters: [Parameter]
+
+    /// How many prepared statements each connection keeps (least recently used are deallocated).
+    public var statementCacheCapacity: Int = 256
+    /// Use only unnamed statements and no session state, as PgBouncer's transaction mode needs.
+    public var usesUnnamedStatements: Bool = false
+    /// Log parameter values with each query at debug level. Off by default: values may be secrets.
+    public var logsParameterValues: Bool = false
+
+    /// Parses a URL or `key=value` string. Errors never contain the password.
+    public init(_ connectionString: String) throws(PGError) {
+        let secrets = ConnectionStringSecrets.find(in: connectionString)
+        var pgkitSettings: [String: String] = [:]
+        let libpqString = try ConnectionStringOptions.extract(
+            PGConfig.pgkitKeys, from: connectionString, into: &pgkitSettings, secrets: secrets)
+        parameters = try Self.parseWithLibPQ(libpqString, secrets: secrets)
+        try apply(pgkitSettings)
+    }
+
+    /// Builds a configuration from individual values.
+    public init(host: String = "localhost", port: Int = 5432, user: String, password: String? = nil,
+                database: String, options: [String: String] = [:]) {
+        parameters = [Parameter(key: "host", value: host), Parameter(key: "port", value: String(port)),
+                      Parameter(key: "user", value: user), Parameter(key: "dbname", value: database)]
+        if let password { parameters.append(Parameter(key: "password", value: password)) }
+        for (key, value) in options.sorted(by: { $0.key < $1.key }) { self[key] = value }
+    }
+
+    /// A libpq parameter's value, or nil when unset. Setting nil removes it.
+    public subscript(key: String) -> String? {
+        get { parameters.last(where: { $0.key == key })?.value }
+        set {
+            parameters.removeAll { $0.key == key }
+            if let newValue { parameters.append(Parameter(key: key, value: newValue)) }
+        }
+    }
+
+    public var host: String? { self["host"] ?? self["hostaddr"] }
+    public var port: Int? { self["port"].flatMap { Int($0.split(separator: ",").first ?? "") } }
+    public var user: String? { self["user"] }
+    public var database: String? { self["dbname"] }
+
+    /// The same configuration pointing at another database on the same server.
+    public func withDatabase(_ name: String) -> PGConfig {
+        var copy = self
+        copy["dbname"] = name
+        return copy
+    }
+
+    /// The same configuration connecting as another role.
+    public func withUser(_ user: String, password: String?) -> PGConfig {
+        var copy = self
+        copy["user"] = user
+        copy["password"] = password
+        return copy
+    }
+
+    /// A `key=value` string with the password replaced by `********`.
+    public var description: String {
+        parameters.map { parameter in
+            let value = parameter.key == "password" ? "********" : parameter.value
+            return "\(parameter.key)=\(Self.quote(value))"
+        }.joined(separator: " ")
+    }
+
+    /// A `key=value` string libpq accepts, password included. Never log it.
+    public var connectionString: String {
+        parameters.map { "\($0.key)=\(Self.quote($0.value))" }.joined(separator: " ")
+    }
+
+    /// A `postgresql://` URL, password included. Never log it.
+    public var url: String {
+        var components = "postgresql://"
+        if let user {
+            components += percentEncode(user)
+            if let password = self["password"] { components += ":" + percentEncode(password) }
+            components += "@"
+        }
+        let hosts = (self["host"] ?? "").split(separator: ",", omittingEmptySubsequences: false)
+        let ports = (self["port"] ?? "").split(separator: ",", omittingEmptySubsequences: false)
+        let hostPart = hosts.enumerated().map { index, host -> String in
+            let port = index < ports.count ? ports[index] : (ports.count == 1 ? ports[0] : "")
+            let encodedHost = host.hasPrefix("/") ? percentEncode(String(host)) : String(host)
+            return port.isEmpty ? encodedHost : "\(encodedHost):\(port)"
+        }.joined(separator: ",")
+        components += hostPart + "/" + percentEncode(database ?? "")
+        let rest = parameters.filter { !["user", "password", "host", "port", "dbname"].contains($0.key) }
+        if !rest.isEmpty {
+            components += "?" + rest.map { "\($0.key)=\(percentEncode($0.value))" }.joined(separator: "&")
+        }
+        return components
+    }
+
+    static let pgkitKeys: Set<String> = ["pgbouncer", "statement_cache_capacity", "log_parameter_values"]
+
+    private mutating func apply(_ settings: [String: String]) throws(PGError) {
+        for (key, value) in settings {
+            switch key {
+            case "pgbouncer":
+                usesUnnamedStatements = try Self.parseBool(value, key: key)
+            case "log_parameter_values":
+                logsParameterValues = try Self.parseBool(value, key: key)
+            case "statement_cache_capacity":
+                guard let capacity = Int(value), capacity >= 0 else {
+                    throw PGError(.invalidConfiguration, "statement_cache_capacity must be a non-negative integer")
+                }
+                statementCacheCapacity = capacity
+            default: break
+            }
+        }
+    }
+
+    private static func parseBool(_ value: String, key: String) throws(PGError) -> Bool {
+        switch value.lowercased() {
+        case "true", "1", "yes", "on": return true
+        case "false", "0", "no", "off": return false
+        default: throw PGError(.invalidConfiguration, "\(key) must be true or false")
+        }
+    }
+
+    private static func parseWithLibPQ(_ string: String, secrets: ConnectionStringSecrets) throws(PGError) -> [Parameter] {
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(string, &errorMessage) else {
+            let message = errorMessage.map { String(cString: $0) } ?? "cannot parse connection string"
+            if let errorMessage { PQfreemem(errorMessage) }
+            throw PGError(.invalidConfiguration, secrets.redact(message.trimmingCharacters(in: .whitespacesAndNewlines)))
+        }
+        defer { PQconninfoFree(options) }
+        var result: [Parameter] = []
+        var option = options
+        while let keyword = option.pointee.keyword {
+            if let value = option.pointee.val {
+                result.append(Parameter(key: String(cString: keyword), value: String(cString: value)))
+            }
+            option += 1
+        }
+        return result
+    }
+
+    static func quote(_ value: String) -> String {
+        if !value.isEmpty, !value.contains(where: { $0 == " " || $0 == "'" || $0 == "\\" || $0 == "=" }) { return value }
+        return "'" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+    }
+
+    private func percentEncode(_ value: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
+    }
+}

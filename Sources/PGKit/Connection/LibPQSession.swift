@@ -1,0 +1,234 @@
+import CLibPQ
+import Foundation
+import Logging
+
+/// One libpq connection, used only from its `ConnectionThread`.
+///
+/// Everything here runs on that one thread (libpq connections are not thread-safe), which is
+/// what makes the `@unchecked Sendable` sound: the class is handed to the thread and only
+/// touched inside the jobs it runs.
+final class LibPQSession: @unchecked Sendable {
+    private(set) var connection: OpaquePointer?
+    private(set) var types = PGTypeRegistry()
+    private var statements: StatementCache
+    private let usesUnnamedStatements: Bool
+    private let logsParameterValues: Bool
+    let logger: Logger
+
+    private init(connection: OpaquePointer, config: PGConfig, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
+        usesUnnamedStatements = config.usesUnnamedStatements
+        logsParameterValues = config.logsParameterValues
+        statements = StatementCache(capacity: config.usesUnnamedStatements ? 0 : config.statementCacheCapacity)
+    }
+
+    /// Opens a connection (blocking this thread) and loads extension type OIDs.
+    static func open(_ config: PGConfig, logger: Logger) throws(PGError) -> LibPQSession {
+        var parameters = config.parameters
+        func setDefault(_ key: String, _ value: String) {
+            if !parameters.contains(where: { $0.key == key }) { parameters.append(.init(key: key, value: value)) }
+        }
+        setDefault("connect_timeout", "10")
+        setDefault("fallback_application_name", "pgkit")
+        setDefault("client_encoding", "UTF8")
+        setDefault("keepalives", "1")
+        setDefault("keepalives_idle", "15")
+        setDefault("keepalives_interval", "5")
+        setDefault("keepalives_count", "3")
+        let keys = parameters.map { strdup($0.key) }
+        let values = parameters.map { strdup($0.value) }
+        defer { (keys + values).forEach { free($0) } }
+        var keyPointers = keys.map { UnsafePointer<CChar>($0) } + [nil]
+        var valuePointers = values.map { UnsafePointer<CChar>($0) } + [nil]
+        guard let connection = PQconnectdbParams(&keyPointers, &valuePointers, 0) else {
+            throw PGError(.connectionFailed, "out of memory")
+        }
+        guard PQstatus(connection) == CONNECTION_OK else {
+            let message = Self.redacting(String(cString: PQerrorMessage(connection)), config: config)
+            PQfinish(connection)
+            var error = PGError(.connectionFailed, message.trimmingCharacters(in: .whitespacesAndNewlines))
+            if message.contains("password authentication failed") { error.sqlState = .invalidPassword }
+            if message.contains("does not exist"), message.contains("database") { error.sqlState = .invalidCatalogName }
+            throw error
+        }
+        let session = LibPQSession(connection: connection, config: config, logger: logger)
+        try session.loadExtensionTypes()
+        return session
+    }
+
+    private static func redacting(_ message: String, config: PGConfig) -> String {
+        guard let password = config["password"], !password.isEmpty else { return message }
+        return message.replacingOccurrences(of: password, with: "********")
+    }
+
+    func close() {
+        if let connection { PQfinish(connection) }
+        connection = nil
+        statements.removeAll()
+    }
+
+    var serverVersion: Int { connection.map { Int(PQserverVersion($0)) } ?? 0 }
+    var backendPID: Int32 { connection.map { PQbackendPID($0) } ?? 0 }
+    func makeCancelHandle() -> OpaquePointer? { connection.flatMap { PQgetCancel($0) } }
+
+    func parameterStatus(_ name: String) -> String? {
+        guard let connection, let value = PQparameterStatus(connection, name) else { return nil }
+        return String(cString: value)
+    }
+
+    var transactionStatus: PGTransactionStatusType {
+        connection.map { PQtransactionStatus($0) } ?? PQTRANS_UNKNOWN
+    }
+
+    var isBroken: Bool { connection.map { PQstatus($0) != CONNECTION_OK } ?? true }
+
+    /// Looks up the OIDs of extension types (`vector`, `citext`...) in the connected database.
+    func loadExtensionTypes() throws(PGError) {
+        let names = PGTypeRegistry.knownExtensionTypes.map { "'\($0)'" }.joined(separator: ",")
+        let sql = "SELECT oid::int8, typname::text FROM pg_type WHERE typname IN (\(names)) AND pg_type_is_visible(oid)"
+        let result = try execute(PGQuery(sql), allowPrepare: false)
+        var registry = PGTypeRegistry()
+        for row in PGQueryResult(storage: result) {
+            let oid = try row.decode(Int64.self, at: 0)
+            registry.register(name: try row.decode(String.self, at: 1), oid: UInt32(truncatingIfNeeded: oid))
+        }
+        types = registry
+    }
+
+    // MARK: Statements
+
+    /// Runs one statement with bound parameters in binary format and returns its result.
+    func execute(_ query: PGQuery, allowPrepare: Bool = true) throws(PGError) -> PGResultStorage {
+        guard let connection else { throw PGError(.connectionClosed, "the connection is closed") }
+        if !PGBindings.unknownExtensionTypes(in: query.parameters, types: types).isEmpty {
+            try loadExtensionTypes()
+        }
+        let bindings = try PGBindings(query.parameters, types: types)
+        let started = logger.logLevel <= .debug ? ContinuousClock.now : nil
+        defer { if let started { logQuery(query, since: started) } }
+
+        if allowPrepare, statements.capacity > 0, StatementCache.isCacheable(query.sql) {
+            return try executePrepared(query, bindings: bindings, connection: connection)
+        }
+        let result = bindings.withCArrays { values, lengths, formats, oids in
+            PQexecParams(connection, query.sql, Int32(bindings.count), oids, values, lengths, formats, 1)
+        }
+        return try check(result, query: query.sql)
+    }
+
+    private func executePrepared(_ query: PGQuery, bindings: PGBindings, connection: OpaquePointer) throws(PGError) -> PGResultStorage {
+        let key = StatementCache.Key(sql: query.sql, parameterTypes: bindings.oids)
+        let entry: StatementCache.Entry
+        if let cached = statements.lookup(key) {
+            entry = cached
+        } else {
+            let (name, evicted) = statements.insert(key)
+            if let evicted { PQclear(PQexec(connection, "DEALLOCATE \(evicted)")) }
+            let prepared = bindings.oids.withUnsafeBufferPointer { oids in
+                PQprepare(connection, name, query.sql, Int32(bindings.count), oids.baseAddress)
+            }
+            do {
+                let result = try check(prepared, query: query.sql)
+                _ = result
+            } catch {
+                statements.remove(key)
+                throw error
+            }
+            entry = StatementCache.Entry(name: name, lastUse: 0, metadata: nil)
+        }
+        let result = bindings.withCArrays { values, lengths, formats, _ in
+            PQexecPrepared(connection, entry.name, Int32(bindings.count), values, lengths, formats, 1)
+        }
+        do {
+            let storage = try check(result, query: query.sql, metadata: entry.metadata)
+            if entry.metadata == nil { statements.setMetadata(storage.metadata, for: key) }
+            return storage
+        } catch {
+            // A schema change can invalidate a prepared statement; prepare it afresh next time.
+            if error.sqlState == PGSQLState(rawValue: "0A000") || error.sqlState == PGSQLState(rawValue: "26000") {
+                statements.remove(key)
+            }
+            throw error
+        }
+    }
+
+    /// Runs SQL through the simple protocol: several statements allowed, no parameters, text results.
+    func executeSimple(_ sql: String) throws(PGError) {
+        guard let connection else { throw PGError(.connectionClosed, "the connection is closed") }
+        let started = logger.logLevel <= .debug ? ContinuousClock.now : nil
+        defer { if let started { logQuery(PGQuery(sql), since: started) } }
+        guard PQsendQuery(connection, sql) == 1 else { throw connectionError(query: sql) }
+        var firstError: PGError?
+        while let result = PQgetResult(connection) {
+            let status = PQresultStatus(result)
+            if firstError == nil, status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE {
+                firstError = makeError(from: result, query: sql)
+            }
+            PQclear(result)
+        }
+        if let firstError { throw firstError }
+        if PQstatus(connection) != CONNECTION_OK { throw connectionError(query: sql) }
+    }
+
+    /// Converts a libpq result into storage, or throws the server's error.
+    func check(_ result: OpaquePointer?, query: String, metadata: PGResultMetadata? = nil) throws(PGError) -> PGResultStorage {
+        guard let result else { throw connectionError(query: query) }
+        switch PQresultStatus(result) {
+        case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_SINGLE_TUPLE, PGRES_EMPTY_QUERY, PGRES_COPY_IN, PGRES_COPY_OUT:
+            return PGResultStorage(handle: result, context: PGDecodingContext(types: types), metadata: metadata)
+        default:
+            let error = makeError(from: result, query: query)
+            PQclear(result)
+            throw error
+        }
+    }
+
+    func makeError(from result: OpaquePointer, query: String?) -> PGError {
+        func field(_ code: Character) -> String? {
+            guard let value = PQresultErrorField(result, Int32(code.asciiValue!)) else { return nil }
+            return String(cString: value)
+        }
+        if isBroken {
+            var error = connectionError(query: query)
+            if let sqlState = field("C") { error.sqlState = PGSQLState(rawValue: sqlState) }
+            return error
+        }
+        guard let sqlState = field("C") else {
+            let message = String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines)
+            return PGError(.protocolViolation, message.isEmpty ? "unknown error" : message)
+        }
+        var error = PGError(.server, field("M") ?? "unknown error", sqlState: PGSQLState(rawValue: sqlState))
+        error.severity = field("V") ?? field("S")
+        error.detail = field("D")
+        error.hint = field("H")
+        error.schema = field("s")
+        error.table = field("t")
+        error.column = field("c")
+        error.constraint = field("n")
+        error.dataType = field("d")
+        error.position = field("P").flatMap { Int($0) }
+        error.whereContext = field("W")
+        error.query = query
+        return error
+    }
+
+    func connectionError(query: String?) -> PGError {
+        let message = connection.map { String(cString: PQerrorMessage($0)) } ?? "the connection is closed"
+        var error = PGError(.connectionLost, message.trimmingCharacters(in: .whitespacesAndNewlines))
+        if error.message.isEmpty { error.message = "the server closed the connection" }
+        error.query = query
+        return error
+    }
+
+    private func logQuery(_ query: PGQuery, since started: ContinuousClock.Instant) {
+        let elapsed = ContinuousClock.now - started
+        var metadata: Logger.Metadata = ["sql": "\(query.sql)", "duration": "\(elapsed)"]
+        if logsParameterValues {
+            metadata["parameters"] = "\(query.parameters.map { String(describing: $0) })"
+        } else if !query.parameters.isEmpty {
+            metadata["parameters"] = "\(query.parameters.count) bound"
+        }
+        logger.debug("query", metadata: metadata)
+    }
+}

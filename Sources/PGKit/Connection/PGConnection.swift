@@ -1,0 +1,234 @@
+import CLibPQ
+import Foundation
+import Logging
+import Synchronization
+
+/// One connection to PostgreSQL. Safe to share between tasks: work is queued and runs in
+/// order on the connection's own thread, so network waits never block Swift's cooperative pool.
+///
+/// ```swift
+/// let conn = try await PGConnection.connect(try PGConfig("postgresql://localhost/app"))
+/// let name = try await conn.query("SELECT name FROM users WHERE id = \(id)").scalar(String.self)
+/// try await conn.close()
+/// ```
+/// Cancelling the calling `Task` cancels the running statement on the server.
+public final class PGConnection: Sendable {
+    /// The server's version number, such as `150018` for 15.18.
+    public let serverVersion: Int
+    /// The server process serving this connection (`pg_backend_pid()`).
+    public let backendPID: Int32
+    /// The configuration it was opened with.
+    public let config: PGConfig
+    public let logger: Logger
+
+    private let thread: ConnectionThread
+    private let session: LibPQSession
+    private let cancellation = QueryCancellation()
+    private let state = Mutex(State())
+
+    private struct State {
+        var isClosed = false
+        var isBroken = false
+        var transactionDepth = 0
+    }
+
+    /// What the connection thread reads off a new connection.
+    private struct Opened: Sendable {
+        let session: LibPQSession
+        let serverVersion: Int
+        let backendPID: Int32
+        let cancelHandle: QueryCancellation.CancelHandle?
+    }
+
+    private init(config: PGConfig, logger: Logger, thread: ConnectionThread, opened: Opened) {
+        self.config = config
+        self.logger = logger
+        self.thread = thread
+        session = opened.session
+        serverVersion = opened.serverVersion
+        backendPID = opened.backendPID
+        cancellation.install(opened.cancelHandle)
+    }
+
+    /// Opens a connection. The wait happens on the connection's own thread.
+    public static func connect(_ config: PGConfig, logger: Logger = Logger(label: "pgkit")) async throws -> PGConnection {
+        let thread = ConnectionThread(name: "pgkit-connection")
+        let opened: Opened
+        do {
+            opened = try await withUnsafeThrowingContinuation { continuation in
+                thread.submit {
+                    do {
+                        let session = try LibPQSession.open(config, logger: logger)
+                        continuation.resume(returning: Opened(
+                            session: session, serverVersion: session.serverVersion, backendPID: session.backendPID,
+                            cancelHandle: session.makeCancelHandle().map(QueryCancellation.CancelHandle.init)))
+                    } catch {
+                        continuation.resume(throwing: error)
+                    }
+                }
+            }
+        } catch {
+            thread.stop()
+            throw error
+        }
+        return PGConnection(config: config, logger: logger, thread: thread, opened: opened)
+    }
+
+    deinit {
+        cancellation.uninstall()
+        let session = self.session
+        thread.submit { session.close() }
+        thread.stop()
+    }
+
+    /// Closes the connection; later calls fail with `.connectionClosed`. Closing twice is fine.
+    public func close() async {
+        let wasClosed = state.withLock { state in
+            defer { state.isClosed = true }
+            return state.isClosed
+        }
+        guard !wasClosed else { return }
+        cancellation.uninstall()
+        let session = self.session
+        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+            let accepted = thread.submit {
+                session.close()
+                continuation.resume()
+            }
+            if !accepted { continuation.resume() }
+        }
+        thread.stop()
+    }
+
+    /// Whether `close()` was called.
+    public var isClosed: Bool { state.withLock { $0.isClosed } }
+
+    /// Whether the connection broke (server gone, backend terminated); a pool discards it.
+    public var isBroken: Bool { state.withLock { $0.isBroken || $0.isClosed } }
+
+    /// Whether a transaction block is open on this connection.
+    public var isInTransaction: Bool { state.withLock { $0.transactionDepth > 0 } }
+
+    // MARK: Running work on the connection thread
+
+    /// Runs `operation` on the connection thread and returns its result; cancelling the task
+    /// cancels the statement it is running.
+    func perform<T: Sendable>(_ operation: @escaping @Sendable (LibPQSession) throws -> T) async throws -> T {
+        if state.withLock({ $0.isClosed }) { throw PGError(.connectionClosed, "the connection is closed") }
+        let job = cancellation.makeJobID()
+        let session = self.session
+        let cancellation = self.cancellation
+        do {
+            return try await withTaskCancellationHandler {
+                try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<T, any Error>) in
+                    let accepted = thread.submit {
+                        guard cancellation.begin(job) else {
+                            continuation.resume(throwing: PGError(.cancelled, "the task was cancelled before the statement was sent"))
+                            return
+                        }
+                        let result = Result { try operation(session) }
+                        cancellation.end(job)
+                        continuation.resume(with: result)
+                    }
+                    if !accepted { continuation.resume(throwing: PGError(.connectionClosed, "the connection is closed")) }
+                }
+            } onCancel: {
+                cancellation.cancel(job)
+            }
+        } catch let error as PGError {
+            if error.isConnectionError { state.withLock { $0.isBroken = true } }
+            throw error
+        }
+    }
+
+    // MARK: Queries
+
+    /// Runs a statement and returns all its rows. Interpolated values are bound parameters.
+    @discardableResult
+    public func query(_ query: PGQuery) async throws -> PGQueryResult {
+        PGQueryResult(storage: try await perform { try $0.execute(query) })
+    }
+
+    /// Runs `sql` with explicit parameters for `$1`, `$2`, ...
+    @discardableResult
+    public func query(_ sql: String, _ parameters: [any PGEncodable]) async throws -> PGQueryResult {
+        try await query(PGQuery(sql, parameters: parameters))
+    }
+
+    /// Runs a statement and returns how many rows it inserted, updated or deleted.
+    @discardableResult
+    public func execute(_ query: PGQuery) async throws -> Int {
+        try await perform { try $0.execute(query).affectedRows }
+    }
+
+    /// Runs `sql` with explicit parameters and returns the affected row count.
+    @discardableResult
+    public func execute(_ sql: String, _ parameters: [any PGEncodable]) async throws -> Int {
+        try await execute(PGQuery(sql, parameters: parameters))
+    }
+
+    /// Runs one or more `;`-separated statements without parameters (the simple protocol), as
+    /// migrations and scripts need. Stops at the first error.
+    public func executeScript(_ sql: String) async throws {
+        try await perform { try $0.executeSimple(sql) }
+    }
+
+    /// Streams the rows of a statement without holding the whole result in memory (libpq's
+    /// single-row mode, delivered in batches). Leaving the loop early cancels the statement.
+    /// ```swift
+    /// for try await row in conn.stream("SELECT id, content FROM messages") { ... }
+    /// ```
+    public func stream(_ query: PGQuery) -> PGRowStream {
+        let channel = RowStreamChannel()
+        let cancellation = self.cancellation
+        Task {
+            do {
+                try await perform { session in
+                    session.stream(query, into: channel, cancellation: cancellation)
+                }
+            } catch {
+                channel.finish(error: (error as? PGError) ?? PGError(.cancelled, "\(error)"))
+            }
+        }
+        return PGRowStream(channel: channel)
+    }
+
+    /// A server parameter as last reported (`server_version`, `TimeZone`, `application_name`...).
+    public func parameterStatus(_ name: String) async throws -> String? {
+        try await perform { $0.parameterStatus(name) }
+    }
+
+    /// Re-reads the OIDs of extension types, after `CREATE EXTENSION` on this database.
+    public func reloadTypes() async throws {
+        try await perform { try $0.loadExtensionTypes() }
+    }
+
+    /// The server's view of the transaction state, straight from libpq.
+    func transactionStatus() async throws -> PGTransactionStatusType {
+        try await perform { $0.transactionStatus }
+    }
+
+    func adjustTransactionDepth(by delta: Int) -> Int {
+        state.withLock { state in
+            state.transactionDepth += delta
+            return state.transactionDepth
+        }
+    }
+
+    func markBroken() { state.withLock { $0.isBroken = true } }
+
+    /// Checks that the connection is alive and idle, outside any transaction, as the pool
+    /// does before reusing it. Rolls back a transaction left open.
+    public func reset() async throws {
+        let status = try await transactionStatus()
+        if status == PQTRANS_INTRANS || status == PQTRANS_INERROR {
+            try await executeScript("ROLLBACK")
+        }
+        state.withLock { $0.transactionDepth = 0 }
+    }
+
+    /// Round-trips an empty statement to prove the connection works.
+    public func ping() async throws {
+        try await executeScript("")
+    }
+}

@@ -1,0 +1,77 @@
+/// A Swift value that can be sent to PostgreSQL in binary format, as a parameter, an array
+/// element or a COPY field.
+///
+/// Conform your own types to add a codec:
+/// ```swift
+/// struct Cents: PGEncodable {
+///     var value: Int64
+///     static var pgDataType: PGDataType { .int8 }
+///     func encode(into buffer: inout PGWriteBuffer) throws(PGError) { buffer.writeInteger(value) }
+/// }
+/// ```
+public protocol PGEncodable: Sendable {
+    /// The server type the encoded bytes are in.
+    static var pgDataType: PGDataType { get }
+    /// Appends the binary representation; throws `PGError.invalidParameter` for values the
+    /// server would misread, before anything is sent.
+    func encode(into buffer: inout PGWriteBuffer) throws(PGError)
+    /// Whether this value is SQL NULL (only `Optional.none` is).
+    var isPGNull: Bool { get }
+}
+
+extension PGEncodable {
+    public var isPGNull: Bool { false }
+}
+
+/// A Swift value that can be read from PostgreSQL's binary format.
+///
+/// `type` is the column's OID; conformers check it so that a mismatch between the query and
+/// the Swift type is a clear error rather than garbage.
+public protocol PGDecodable: Sendable {
+    /// Decodes a non-NULL value.
+    init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: PGDecodingContext) throws(PGError)
+    /// Decodes SQL NULL; only `Optional` accepts it.
+    init(pgNull type: UInt32) throws(PGError)
+}
+
+extension PGDecodable {
+    public init(pgNull type: UInt32) throws(PGError) {
+        throw PGError(.decodingFailed, "unexpected NULL for non-optional \(Self.self)")
+    }
+}
+
+/// Both directions.
+public typealias PGCodable = PGEncodable & PGDecodable
+
+/// What a decoder needs to know about the connection a value came from.
+public struct PGDecodingContext: Sendable {
+    /// The connection's extension type OIDs.
+    public var types: PGTypeRegistry
+
+    public init(types: PGTypeRegistry = PGTypeRegistry()) { self.types = types }
+
+    /// Throws a uniform type-mismatch error unless `oid` is one of `accepted`.
+    public func expect(_ oid: UInt32, in accepted: [PGDataType], for swiftType: Any.Type) throws(PGError) {
+        for type in accepted where types.oid(oid, is: type) { return }
+        throw PGError(.decodingFailed, "cannot read a \(typeName(oid)) column as \(swiftType)")
+    }
+
+    /// A readable name for an OID, for error messages.
+    public func typeName(_ oid: UInt32) -> String {
+        if let name = types.name(of: oid) { return name }
+        return PGDataType.builtinNames[oid] ?? "type with OID \(oid)"
+    }
+}
+
+extension PGDataType {
+    static let builtinNames: [UInt32: String] = {
+        var names: [UInt32: String] = [:]
+        for type in [PGDataType.bool, .bytea, .char, .name, .int8, .int2, .int4, .text, .oidType, .json,
+                     .float4, .float8, .unknown, .bpchar, .varchar, .date, .timestamp, .timestamptz,
+                     .numeric, .uuid, .jsonb] {
+            names[type.oid] = type.name
+            names[type.arrayType.oid] = type.arrayType.name
+        }
+        return names
+    }()
+}

@@ -1,0 +1,54 @@
+/// A growable byte buffer that codecs append PostgreSQL's binary wire format to (big-endian).
+public struct PGWriteBuffer: Sendable {
+    /// The bytes written so far.
+    public private(set) var bytes: [UInt8]
+    /// The connection's extension type OIDs, for codecs that write OIDs (arrays of `vector`).
+    public internal(set) var types: PGTypeRegistry
+
+    public init(capacity: Int = 64, types: PGTypeRegistry = PGTypeRegistry()) {
+        self.types = types
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    public var count: Int { bytes.count }
+
+    public mutating func writeInteger<T: FixedWidthInteger>(_ value: T) {
+        withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    public mutating func writeBytes<S: Sequence>(_ data: S) where S.Element == UInt8 {
+        bytes.append(contentsOf: data)
+    }
+
+    public mutating func writeFloat(_ value: Float) { writeInteger(value.bitPattern) }
+
+    public mutating func writeDouble(_ value: Double) { writeInteger(value.bitPattern) }
+
+    /// Writes `value` preceded by its 4-byte length, or -1 for NULL, as arrays and COPY need.
+    public mutating func writeLengthPrefixed(_ value: some PGEncodable) throws(PGError) {
+        if value.isPGNull {
+            writeInteger(Int32(-1))
+            return
+        }
+        let lengthOffset = bytes.count
+        writeInteger(Int32(0))
+        try value.encode(into: &self)
+        try patchLength(at: lengthOffset)
+    }
+
+    mutating func patchLength(at offset: Int) throws(PGError) {
+        let length = bytes.count - offset - 4
+        guard length <= Int32.max else {
+            throw PGError(.invalidParameter, "value of \(length) bytes is larger than PostgreSQL's 1 GB field limit")
+        }
+        let big = Int32(length).bigEndian
+        withUnsafeBytes(of: big) { raw in
+            for i in 0..<4 { bytes[offset + i] = raw[i] }
+        }
+    }
+
+    mutating func removeAll(keepingCapacity: Bool) {
+        bytes.removeAll(keepingCapacity: keepingCapacity)
+    }
+}

@@ -1,0 +1,80 @@
+extension PGConnection {
+    /// Runs `body` in a transaction: commits when it returns, rolls back when it throws.
+    /// Called inside another transaction, it becomes a savepoint, so an inner failure can be
+    /// caught without losing the outer work.
+    ///
+    /// ```swift
+    /// let id = try await conn.transaction { tx in
+    ///     let id = try await tx.query("INSERT INTO users (email) VALUES (\(email)) RETURNING id").scalar(UUID.self)!
+    ///     try await tx.execute("INSERT INTO sessions (user_id) VALUES (\(id))")
+    ///     return id
+    /// }
+    /// ```
+    /// With `options.retry`, a serialization failure or deadlock reruns the whole body.
+    public func transaction<T>(
+        _ options: PGTransactionOptions = PGTransactionOptions(),
+        _ body: (PGConnection) async throws -> T
+    ) async throws -> T {
+        if isInTransaction { return try await savepoint(body) }
+        var attempt = 1
+        var backoff = options.retry.initialBackoff
+        while true {
+            do {
+                return try await runTransaction(options, body)
+            } catch let error as PGError where error.isTransient && attempt < options.retry.maxAttempts {
+                attempt += 1
+                logger.debug("retrying transaction", metadata: ["sqlstate": "\(error.sqlState?.rawValue ?? "")", "attempt": "\(attempt)"])
+                let jitter = Double.random(in: 0.5...1.5)
+                try await Task.sleep(for: backoff * jitter)
+                backoff *= 2
+            }
+        }
+    }
+
+    private func runTransaction<T>(_ options: PGTransactionOptions, _ body: (PGConnection) async throws -> T) async throws -> T {
+        try await executeScript(options.beginStatement)
+        _ = adjustTransactionDepth(by: 1)
+        defer { _ = adjustTransactionDepth(by: -1) }
+        let value: T
+        do {
+            value = try await body(self)
+        } catch {
+            await rollbackQuietly("ROLLBACK")
+            throw error
+        }
+        do {
+            try await executeScript("COMMIT")
+        } catch {
+            await rollbackQuietly("ROLLBACK")
+            throw error
+        }
+        return value
+    }
+
+    private func savepoint<T>(_ body: (PGConnection) async throws -> T) async throws -> T {
+        let depth = adjustTransactionDepth(by: 1)
+        defer { _ = adjustTransactionDepth(by: -1) }
+        let name = "pgkit_savepoint_\(depth)"
+        try await executeScript("SAVEPOINT \(name)")
+        do {
+            let value = try await body(self)
+            try await executeScript("RELEASE SAVEPOINT \(name)")
+            return value
+        } catch {
+            await rollbackQuietly("ROLLBACK TO SAVEPOINT \(name); RELEASE SAVEPOINT \(name)")
+            throw error
+        }
+    }
+
+    /// Rolls back even when the calling task is cancelled; a failure here marks the connection
+    /// broken so a pool will not reuse it mid-transaction.
+    private func rollbackQuietly(_ sql: String) async {
+        let connection = self
+        let task = Task { try await connection.executeScript(sql) }
+        do {
+            try await task.value
+        } catch {
+            markBroken()
+        }
+    }
+}

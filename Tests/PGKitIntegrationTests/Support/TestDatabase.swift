@@ -1,0 +1,85 @@
+import Foundation
+import PGKit
+import Testing
+
+/// The server the integration tests run against, and a fresh database per test suite.
+///
+/// `scripts/test` starts a throwaway cluster and exports `PGKIT_TEST_DATABASE_URL`; each suite
+/// copies a template database that has the `vector` and `citext` extensions, so suites never
+/// see each other's rows.
+enum TestDatabase {
+    static let templateName = "pgkit_test_template"
+
+    static func serverConfig() throws -> PGConfig {
+        let environment = ProcessInfo.processInfo.environment
+        guard let url = environment["PGKIT_TEST_DATABASE_URL"] ?? environment["DATABASE_URL"] else {
+            throw PGError(.invalidConfiguration, "set PGKIT_TEST_DATABASE_URL (scripts/test does) to run the integration tests")
+        }
+        return try PGConfig(url)
+    }
+
+    /// Creates (or recreates) a database named after `suite` and returns its configuration.
+    static func create(_ suite: String) async throws -> PGConfig {
+        let server = try serverConfig()
+        let admin = try await PGConnection.connect(server)
+        defer { Task { await admin.close() } }
+        try await ensureTemplate(admin: admin, server: server)
+        let name = "pgkit_test_\(suite.lowercased())"
+        try await admin.executeScript("DROP DATABASE IF EXISTS \(PGQuery.quoteIdentifier(name)) WITH (FORCE)")
+        try await admin.executeScript("CREATE DATABASE \(PGQuery.quoteIdentifier(name)) TEMPLATE \(templateName)")
+        return server.withDatabase(name)
+    }
+
+    /// Opens a connection to a fresh database for `suite`.
+    static func connect(_ suite: String) async throws -> PGConnection {
+        try await PGConnection.connect(try await create(suite))
+    }
+
+    private static func ensureTemplate(admin: PGConnection, server: PGConfig) async throws {
+        try await admin.query("SELECT pg_advisory_lock(724242)")
+        do {
+            let exists = try await admin.query("SELECT 1 FROM pg_database WHERE datname = \(templateName)").count == 1
+            if !exists {
+                try await admin.executeScript("CREATE DATABASE \(templateName)")
+                let template = try await PGConnection.connect(server.withDatabase(templateName))
+                try await template.executeScript("CREATE EXTENSION IF NOT EXISTS vector; CREATE EXTENSION IF NOT EXISTS citext")
+                await template.close()
+            }
+        } catch {
+            try await admin.query("SELECT pg_advisory_unlock(724242)")
+            throw error
+        }
+        try await admin.query("SELECT pg_advisory_unlock(724242)")
+    }
+}
+
+/// One database shared by every test of a suite, created on first use.
+///
+/// Swift Testing makes a new suite instance per test and runs tests in parallel, so the
+/// database is created once (a static per suite) and each test opens its own connection.
+final class SuiteDatabase: Sendable {
+    private let config: Task<PGConfig, any Error>
+
+    init(_ suite: String) {
+        config = Task { try await TestDatabase.create(suite) }
+    }
+
+    func configuration() async throws -> PGConfig { try await config.value }
+
+    func connect() async throws -> PGConnection {
+        try await PGConnection.connect(try await config.value)
+    }
+
+    /// Runs `body` with a new connection and closes it afterwards.
+    func withConnection<T>(_ body: (PGConnection) async throws -> T) async throws -> T {
+        let connection = try await connect()
+        do {
+            let value = try await body(connection)
+            await connection.close()
+            return value
+        } catch {
+            await connection.close()
+            throw error
+        }
+    }
+}
