@@ -65,7 +65,7 @@ final class RowStreamChannel: @unchecked Sendable {
         failure = error
         let waiter = self.waiter
         self.waiter = nil
-        let next = head < rows.count ? takeRow() : nil
+        let next = waiter != nil && head < rows.count ? takeRow() : nil
         condition.unlock()
         if let waiter {
             if let next { waiter.resume(returning: next) }

@@ -8,7 +8,7 @@ import Testing
     static let database = SuiteDatabase("codecs")
 
     func roundTrip<T: PGCodable>(_ value: T, as sqlType: String) async throws -> T {
-        try await Self.database.withConnection { conn in
+        try await Self.database.withConnection { conn throws in
             let result = try await conn.query("SELECT $1::\(sqlType)", [value])
             return try #require(result.first).decode(T.self, at: 0)
         }
@@ -60,7 +60,7 @@ import Testing
             let back = try await roundTrip(date, as: "timestamptz")
             #expect(abs(back.timeIntervalSince1970 - date.timeIntervalSince1970) < 0.000_001)
         }
-        try await Self.database.withConnection { conn in
+        try await Self.database.withConnection { conn throws in
             // The session time zone changes how the server prints, never the instant.
             try await conn.executeScript("SET TIME ZONE 'Asia/Kathmandu'")
             let instant = Date(timeIntervalSince1970: 1_700_000_000)
@@ -85,7 +85,7 @@ import Testing
             #expect(try await roundTrip(value, as: "numeric") == value, "numeric \(text)")
         }
         #expect(try await roundTrip(Decimal.nan, as: "numeric").isNaN)
-        try await Self.database.withConnection { conn in
+        try await Self.database.withConnection { conn throws in
             let text = try await conn.query("SELECT (\(Decimal(string: "-123.4500")!)::numeric)::text").scalar(String.self)
             #expect(text == "-123.45")  // Decimal keeps the value, not trailing zeros
             let fromServer = try await conn.query("SELECT 3.14159265358979323846::numeric(30,20)").scalar(Decimal.self)
@@ -121,7 +121,7 @@ import Testing
     }
 
     @Test func optionalsAreNull() async throws {
-        try await Self.database.withConnection { conn in
+        try await Self.database.withConnection { conn throws in
             let none: Int64? = nil
             let row = try #require(try await conn.query("SELECT \(none)::int8 IS NULL, \(none)::int8").first)
             #expect(try row.decode(Bool.self, at: 0))
@@ -134,7 +134,7 @@ import Testing
         var generator = SystemRandomNumberGenerator()
         let values = (0..<384).map { _ in Float.random(in: -1..<1, using: &generator) }
         let vector = try PGVector(values, dimensions: 384)
-        try await Self.database.withConnection { conn in
+        try await Self.database.withConnection { conn throws in
             let row = try #require(try await conn.query("SELECT \(vector)::vector(384), vector_dims(\(vector)::vector)").first)
             #expect(try row.decode(PGVector.self, at: 0) == vector)
             #expect(try row.decode(Int32.self, at: 1) == 384)
