@@ -69,6 +69,7 @@ final class LibPQSession: @unchecked Sendable {
     }
 
     var serverVersion: Int { connection.map { Int(PQserverVersion($0)) } ?? 0 }
+    var socket: Int32 { connection.map { PQsocket($0) } ?? -1 }
     var backendPID: Int32 { connection.map { PQbackendPID($0) } ?? 0 }
     func makeCancelHandle() -> OpaquePointer? { connection.flatMap { PQgetCancel($0) } }
 

@@ -17,6 +17,8 @@ public final class PGConnection: Sendable {
     public let serverVersion: Int
     /// The server process serving this connection (`pg_backend_pid()`).
     public let backendPID: Int32
+    /// The socket's file descriptor, only ever polled from outside the connection thread.
+    private let socket: Int32
     /// The configuration it was opened with.
     public let config: PGConfig
     public let logger: Logger
@@ -30,6 +32,8 @@ public final class PGConnection: Sendable {
         var isClosed = false
         var isBroken = false
         var transactionDepth = 0
+        /// The server's transaction state after the last statement (libpq's PQtransactionStatus).
+        var serverTransactionIdle = true
     }
 
     /// What the connection thread reads off a new connection.
@@ -37,6 +41,7 @@ public final class PGConnection: Sendable {
         let session: LibPQSession
         let serverVersion: Int
         let backendPID: Int32
+        let socket: Int32
         let cancelHandle: QueryCancellation.CancelHandle?
     }
 
@@ -47,6 +52,7 @@ public final class PGConnection: Sendable {
         session = opened.session
         serverVersion = opened.serverVersion
         backendPID = opened.backendPID
+        socket = opened.socket
         cancellation.install(opened.cancelHandle)
     }
 
@@ -60,7 +66,7 @@ public final class PGConnection: Sendable {
                     do {
                         let session = try LibPQSession.open(config, logger: logger)
                         continuation.resume(returning: Opened(
-                            session: session, serverVersion: session.serverVersion, backendPID: session.backendPID,
+                            session: session, serverVersion: session.serverVersion, backendPID: session.backendPID, socket: session.socket,
                             cancelHandle: session.makeCancelHandle().map(QueryCancellation.CancelHandle.init)))
                     } catch {
                         continuation.resume(throwing: error)
@@ -106,6 +112,10 @@ public final class PGConnection: Sendable {
     /// Whether the connection broke (server gone, backend terminated); a pool discards it.
     public var isBroken: Bool { state.withLock { $0.isBroken || $0.isClosed } }
 
+    /// Whether the server has a transaction open (or failed) on this connection, even one the
+    /// caller started with a bare `BEGIN`. A pool never hands out such a connection.
+    public var hasOpenServerTransaction: Bool { state.withLock { !$0.serverTransactionIdle } }
+
     /// Whether a transaction block is open on this connection.
     public var isInTransaction: Bool { state.withLock { $0.transactionDepth > 0 } }
 
@@ -127,7 +137,9 @@ public final class PGConnection: Sendable {
                             return
                         }
                         let result = Result { try operation(session) }
+                        let idle = session.transactionStatus == PQTRANS_IDLE
                         cancellation.end(job)
+                        self.state.withLock { $0.serverTransactionIdle = idle }
                         continuation.resume(with: result)
                     }
                     if !accepted { continuation.resume(throwing: PGError(.connectionClosed, "the connection is closed")) }
@@ -225,6 +237,14 @@ public final class PGConnection: Sendable {
             try await executeScript("ROLLBACK")
         }
         state.withLock { $0.transactionDepth = 0 }
+    }
+
+    /// Whether the server sent something while the connection was idle, which in practice
+    /// means it is going away (a terminated backend, a shutdown). Costs one `poll()`, no I/O.
+    public var hasUnexpectedInput: Bool {
+        guard socket >= 0 else { return true }
+        var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, 0) != 0
     }
 
     /// Round-trips an empty statement to prove the connection works.

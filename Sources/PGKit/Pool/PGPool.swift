@@ -1,0 +1,296 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// A pool of connections shared by many tasks, with a fair (FIFO) queue of waiters.
+///
+/// ```swift
+/// let pool = PGPool(config: config, configuration: .init(maxConnections: 8))
+/// let count = try await pool.query("SELECT count(*) FROM users").scalar(Int.self)
+/// try await pool.transaction { tx in ... }
+/// await pool.shutdown()
+/// ```
+/// Broken connections are discarded and replaced; a connection left inside a transaction is
+/// rolled back before anyone else gets it; idle connections are health-checked before reuse.
+/// Cancelling a task that waits for a connection takes it out of the queue.
+public final class PGPool: Sendable {
+    public let config: PGConfig
+    public let configuration: PGPoolConfiguration
+    let logger: Logger
+
+    private struct State {
+        var machine: PoolStateMachine
+        var connections: [Int: PGConnection] = [:]
+        var waiters: [Int: UnsafeContinuation<(Int, PGConnection), any Error>] = [:]
+        var cancelledWaiters: Set<Int> = []
+        var lastConnectError: PGError?
+        var nextID = 0
+        var shutdownWaiters: [UnsafeContinuation<Void, Never>] = []
+        var maintenance: Task<Void, Never>?
+
+        mutating func makeID() -> Int {
+            nextID += 1
+            return nextID
+        }
+    }
+
+    private let state: Mutex<State>
+
+    public init(config: PGConfig, configuration: PGPoolConfiguration = PGPoolConfiguration(), logger: Logger = Logger(label: "pgkit.pool")) {
+        self.config = config
+        self.configuration = configuration
+        self.logger = logger
+        state = Mutex(State(machine: PoolStateMachine(limits: .init(
+            minimum: configuration.minConnections, maximum: configuration.maxConnections,
+            idleTimeout: configuration.idleTimeout, maxLifetime: configuration.maxLifetime))))
+        let interval = min(configuration.idleTimeout ?? .seconds(60), configuration.maxLifetime ?? .seconds(60), .seconds(10))
+        let maintenance = Task { [weak self] in
+            while !Task.isCancelled {
+                self?.maintain()
+                try? await Task.sleep(for: max(interval / 2, .milliseconds(100)))
+            }
+        }
+        state.withLock { $0.maintenance = maintenance }
+    }
+
+    /// Current counts of open, idle, in-use and connecting connections and of waiters.
+    public var statistics: PGPoolStatistics {
+        state.withLock { state in
+            PGPoolStatistics(open: state.machine.openCount, idle: state.machine.idleCount, inUse: state.machine.leasedCount,
+                             waiting: state.machine.waitingCount, connecting: state.machine.connecting)
+        }
+    }
+
+    // MARK: Using connections
+
+    /// Lends a connection to `body` and takes it back afterwards, whatever happens.
+    public func withConnection<T>(_ body: (PGConnection) async throws -> T) async throws -> T {
+        let (id, connection) = try await acquire()
+        do {
+            let value = try await body(connection)
+            await release(id, connection)
+            return value
+        } catch {
+            await release(id, connection)
+            throw error
+        }
+    }
+
+    /// Runs one statement on a pooled connection.
+    @discardableResult
+    public func query(_ query: PGQuery) async throws -> PGQueryResult {
+        try await withConnection { try await $0.query(query) }
+    }
+
+    /// Runs `sql` with explicit parameters on a pooled connection.
+    @discardableResult
+    public func query(_ sql: String, _ parameters: [any PGEncodable]) async throws -> PGQueryResult {
+        try await query(PGQuery(sql, parameters: parameters))
+    }
+
+    /// Runs a statement on a pooled connection and returns the affected row count.
+    @discardableResult
+    public func execute(_ query: PGQuery) async throws -> Int {
+        try await withConnection { try await $0.execute(query) }
+    }
+
+    /// Runs `body` in a transaction on one pooled connection (see `PGConnection.transaction`).
+    public func transaction<T>(
+        _ options: PGTransactionOptions = PGTransactionOptions(),
+        _ body: (PGConnection) async throws -> T
+    ) async throws -> T {
+        try await withConnection { try await $0.transaction(options, body) }
+    }
+
+    // MARK: Acquire and release
+
+    private func acquire() async throws -> (Int, PGConnection) {
+        while true {
+            let (id, connection, idleFor) = try await acquireOnce()
+            let suspect = connection.isBroken || connection.hasUnexpectedInput
+            guard suspect || idleFor >= configuration.healthCheckAfterIdle else { return (id, connection) }
+            do {
+                guard !connection.isBroken else { throw PGError(.connectionLost, "broken") }
+                try await connection.ping()
+                return (id, connection)
+            } catch {
+                logger.debug("discarding a connection that failed its health check")
+                discard(id, connection)
+            }
+        }
+    }
+
+    private enum AcquireStep {
+        case ready(Int, PGConnection, Duration)
+        case waiting(open: Bool)
+        case failed(PGError)
+    }
+
+    private func acquireOnce() async throws -> (Int, PGConnection, Duration) {
+        let waiterID = state.withLock { $0.makeID() }
+        var idleFor = Duration.zero
+        let (id, connection) = try await withTaskCancellationHandler {
+            try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<(Int, PGConnection), any Error>) in
+                let step = state.withLock { state -> AcquireStep in
+                    if state.cancelledWaiters.remove(waiterID) != nil {
+                        return .failed(PGError(.cancelled, "the task was cancelled while waiting for a connection"))
+                    }
+                    switch state.machine.acquire(waiterID, now: .now) {
+                    case .lease(let id, let idle):
+                        return .ready(id, state.connections[id]!, idle)
+                    case .wait(let open):
+                        state.waiters[waiterID] = continuation
+                        return .waiting(open: open)
+                    case .poolClosed:
+                        return .failed(PGError(.poolClosed, "the pool is shut down"))
+                    }
+                }
+                switch step {
+                case .ready(let id, let connection, let idle):
+                    idleFor = idle
+                    continuation.resume(returning: (id, connection))
+                case .failed(let error):
+                    continuation.resume(throwing: error)
+                case .waiting(let open):
+                    if open { openConnection() }
+                    scheduleTimeout(for: waiterID)
+                }
+            }
+        } onCancel: {
+            failWaiter(waiterID, PGError(.cancelled, "the task was cancelled while waiting for a connection"), markCancelled: true)
+        }
+        return (id, connection, idleFor)
+    }
+
+    private func scheduleTimeout(for waiterID: Int) {
+        let timeout = configuration.acquireTimeout
+        Task { [weak self] in
+            try? await Task.sleep(for: timeout)
+            guard let self else { return }
+            let statistics = self.statistics
+            var message = "no connection became available within \(timeout) (pool size \(self.configuration.maxConnections): "
+                + "\(statistics.inUse) in use, \(statistics.waiting) waiting)"
+            if let cause = self.state.withLock({ $0.lastConnectError }) { message += "; last connection error: \(cause.message)" }
+            self.failWaiter(waiterID, PGError(.poolTimeout, message), markCancelled: false)
+        }
+    }
+
+    private func failWaiter(_ waiterID: Int, _ error: PGError, markCancelled: Bool) {
+        let continuation = state.withLock { state -> UnsafeContinuation<(Int, PGConnection), any Error>? in
+            guard state.machine.removeWaiter(waiterID) else {
+                if markCancelled, state.waiters[waiterID] == nil { state.cancelledWaiters.insert(waiterID) }
+                return nil
+            }
+            return state.waiters.removeValue(forKey: waiterID)
+        }
+        continuation?.resume(throwing: error)
+    }
+
+    private func release(_ id: Int, _ connection: PGConnection) async {
+        var reusable = !connection.isBroken
+        if reusable, connection.hasOpenServerTransaction || connection.isInTransaction {
+            logger.warning("a connection came back inside a transaction; rolling it back")
+            do { try await connection.reset() } catch { reusable = false }
+        }
+        let (decision, waiter) = state.withLock { state -> (PoolStateMachine.ReleaseDecision, UnsafeContinuation<(Int, PGConnection), any Error>?) in
+            let decision = state.machine.release(id, reusable: reusable, now: .now)
+            switch decision {
+            case .handOver(let waiterID): return (decision, state.waiters.removeValue(forKey: waiterID))
+            case .close: state.connections[id] = nil
+            case .keepIdle: break
+            }
+            return (decision, nil)
+        }
+        switch decision {
+        case .keepIdle: break
+        case .handOver: waiter?.resume(returning: (id, connection))
+        case .close(let openReplacement):
+            Task { await connection.close() }
+            if openReplacement { openConnection() }
+            notifyShutdownIfDrained()
+        }
+    }
+
+    private func discard(_ id: Int, _ connection: PGConnection) {
+        state.withLock { state in
+            state.machine.discardLeased(id)
+            state.connections[id] = nil
+        }
+        Task { await connection.close() }
+    }
+
+    private func openConnection() {
+        let config = self.config
+        let logger = self.logger
+        Task { [weak self] in
+            do {
+                let connection = try await PGConnection.connect(config, logger: logger)
+                guard let self else { await connection.close(); return }
+                let (id, waiter, closeNow) = self.state.withLock { state -> (Int, UnsafeContinuation<(Int, PGConnection), any Error>?, Bool) in
+                    let id = state.makeID()
+                    state.lastConnectError = nil
+                    if state.machine.isShuttingDown { state.machine.connectionFailedWhileClosing(); return (id, nil, true) }
+                    state.connections[id] = connection
+                    let waiterID = state.machine.connectionOpened(id, now: .now)
+                    return (id, waiterID.flatMap { state.waiters.removeValue(forKey: $0) }, false)
+                }
+                if closeNow { await connection.close(); self.notifyShutdownIfDrained(); return }
+                waiter?.resume(returning: (id, connection))
+            } catch {
+                guard let self else { return }
+                let pgError = (error as? PGError) ?? PGError(.connectionFailed, "\(error)")
+                self.logger.warning("could not open a pooled connection: \(pgError.message)")
+                let waiter = self.state.withLock { state -> UnsafeContinuation<(Int, PGConnection), any Error>? in
+                    state.lastConnectError = pgError
+                    return state.machine.connectionFailed().flatMap { state.waiters.removeValue(forKey: $0) }
+                }
+                waiter?.resume(throwing: pgError)
+                self.notifyShutdownIfDrained()
+            }
+        }
+    }
+
+    /// Closes expired idle connections and opens connections up to the minimum.
+    private func maintain() {
+        let (expired, toOpen) = state.withLock { state -> ([PGConnection], Int) in
+            let ids = state.machine.expiredIdleConnections(now: .now)
+            let closing = ids.compactMap { state.connections.removeValue(forKey: $0) }
+            return (closing, state.machine.connectionsToOpenForMinimum())
+        }
+        for connection in expired { Task { await connection.close() } }
+        for _ in 0..<toOpen { openConnection() }
+    }
+
+    // MARK: Shutdown
+
+    /// Stops handing out connections, fails waiting callers, lets work in progress finish and
+    /// closes every connection as it comes back. Returns once all are closed.
+    public func shutdown() async {
+        let (idle, waiters, maintenance) = state.withLock { state in
+            let (idleIDs, waiterIDs) = state.machine.shutDown()
+            let idle = idleIDs.compactMap { state.connections.removeValue(forKey: $0) }
+            let waiters = waiterIDs.compactMap { state.waiters.removeValue(forKey: $0) }
+            return (idle, waiters, state.maintenance)
+        }
+        maintenance?.cancel()
+        for waiter in waiters { waiter.resume(throwing: PGError(.poolClosed, "the pool is shutting down")) }
+        for connection in idle { await connection.close() }
+        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+            let drained = state.withLock { state -> Bool in
+                if state.machine.openCount == 0 && state.machine.connecting == 0 { return true }
+                state.shutdownWaiters.append(continuation)
+                return false
+            }
+            if drained { continuation.resume() }
+        }
+    }
+
+    private func notifyShutdownIfDrained() {
+        let waiters = state.withLock { state -> [UnsafeContinuation<Void, Never>] in
+            guard state.machine.isShuttingDown, state.machine.openCount == 0, state.machine.connecting == 0 else { return [] }
+            defer { state.shutdownWaiters = [] }
+            return state.shutdownWaiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+}

@@ -1,0 +1,44 @@
+/// Sizes and time limits of a `PGPool`.
+public struct PGPoolConfiguration: Sendable {
+    /// Connections kept open even when idle.
+    public var minConnections: Int
+    /// The most connections the pool opens at once.
+    public var maxConnections: Int
+    /// How long `acquire` waits for a connection before failing with `.poolTimeout`.
+    public var acquireTimeout: Duration
+    /// Idle connections beyond `minConnections` are closed after this long unused.
+    public var idleTimeout: Duration?
+    /// Connections are replaced after this long, whatever their use (server-side memory, DNS).
+    public var maxLifetime: Duration?
+    /// A connection idle longer than this is pinged before it is handed out.
+    public var healthCheckAfterIdle: Duration
+
+    public init(
+        minConnections: Int = 0,
+        maxConnections: Int = 10,
+        acquireTimeout: Duration = .seconds(30),
+        idleTimeout: Duration? = .seconds(600),
+        maxLifetime: Duration? = .seconds(1800),
+        healthCheckAfterIdle: Duration = .seconds(30)
+    ) {
+        self.minConnections = max(0, minConnections)
+        self.maxConnections = max(1, maxConnections, minConnections)
+        self.acquireTimeout = acquireTimeout
+        self.idleTimeout = idleTimeout
+        self.maxLifetime = maxLifetime
+        self.healthCheckAfterIdle = healthCheckAfterIdle
+    }
+}
+
+/// A snapshot of a pool's connections and waiters.
+public struct PGPoolStatistics: Sendable, Equatable, CustomStringConvertible {
+    public var open: Int
+    public var idle: Int
+    public var inUse: Int
+    public var waiting: Int
+    public var connecting: Int
+
+    public var description: String {
+        "\(open) open (\(inUse) in use, \(idle) idle), \(connecting) connecting, \(waiting) waiting"
+    }
+}

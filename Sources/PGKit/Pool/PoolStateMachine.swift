@@ -1,0 +1,151 @@
+/// Every decision the pool makes, as a plain value: which connection a caller gets, when to
+/// open or close connections, who waits and in what order. No I/O happens here, so unit tests
+/// drive it directly; `PGPool` performs the actions it returns.
+struct PoolStateMachine {
+    typealias ConnectionID = Int
+    typealias WaiterID = Int
+
+    struct Limits {
+        var minimum: Int
+        var maximum: Int
+        var idleTimeout: Duration?
+        var maxLifetime: Duration?
+    }
+
+    private struct Slot {
+        var leased: Bool
+        var idleSince: ContinuousClock.Instant
+        let createdAt: ContinuousClock.Instant
+    }
+
+    let limits: Limits
+    private var slots: [ConnectionID: Slot] = [:]
+    /// Idle connections, most recently used last (reused first: its socket and caches are warm).
+    private var idle: [ConnectionID] = []
+    /// Waiting callers, first come first served.
+    private var waiters: [WaiterID] = []
+    private(set) var connecting = 0
+    private(set) var isShuttingDown = false
+
+    init(limits: Limits) { self.limits = limits }
+
+    enum AcquireDecision: Equatable {
+        /// Use this idle connection; `idleFor` lets the pool health-check long-idle ones.
+        case lease(ConnectionID, idleFor: Duration)
+        /// Wait in line; open a connection first when `openConnection` is set.
+        case wait(openConnection: Bool)
+        case poolClosed
+    }
+
+    mutating func acquire(_ waiter: WaiterID, now: ContinuousClock.Instant) -> AcquireDecision {
+        if isShuttingDown { return .poolClosed }
+        if waiters.isEmpty, let id = idle.popLast() {
+            slots[id]!.leased = true
+            return .lease(id, idleFor: now - slots[id]!.idleSince)
+        }
+        waiters.append(waiter)
+        return .wait(openConnection: reserveConnectionIfNeeded())
+    }
+
+    /// Counts a connection as being opened when waiters outnumber connections on the way.
+    private mutating func reserveConnectionIfNeeded() -> Bool {
+        guard waiters.count > connecting, slots.count + connecting < limits.maximum else { return false }
+        connecting += 1
+        return true
+    }
+
+    /// Reserves a connection to open so the pool holds at least `minimum`.
+    mutating func connectionsToOpenForMinimum() -> Int {
+        guard !isShuttingDown else { return 0 }
+        let missing = max(0, limits.minimum - slots.count - connecting)
+        connecting += missing
+        return missing
+    }
+
+    enum ReleaseDecision: Equatable {
+        case keepIdle
+        case handOver(to: WaiterID)
+        /// Close it; open a replacement when `openReplacement` is set (someone is waiting).
+        case close(openReplacement: Bool)
+    }
+
+    mutating func release(_ id: ConnectionID, reusable: Bool, now: ContinuousClock.Instant) -> ReleaseDecision {
+        guard let slot = slots[id] else { return .close(openReplacement: false) }
+        let expired = limits.maxLifetime.map { now - slot.createdAt >= $0 } ?? false
+        if !reusable || expired || isShuttingDown {
+            slots[id] = nil
+            return .close(openReplacement: reserveConnectionIfNeeded())
+        }
+        if !waiters.isEmpty {
+            return .handOver(to: waiters.removeFirst())
+        }
+        slots[id]!.leased = false
+        slots[id]!.idleSince = now
+        idle.append(id)
+        return .keepIdle
+    }
+
+    /// A new connection is open: the first waiter gets it, or it becomes idle.
+    mutating func connectionOpened(_ id: ConnectionID, now: ContinuousClock.Instant) -> WaiterID? {
+        connecting -= 1
+        slots[id] = Slot(leased: !waiters.isEmpty, idleSince: now, createdAt: now)
+        if !waiters.isEmpty { return waiters.removeFirst() }
+        idle.append(id)
+        return nil
+    }
+
+    /// Opening a connection failed: the first waiter gets the error (rather than a timeout
+    /// that hides the cause).
+    mutating func connectionFailed() -> WaiterID? {
+        connecting -= 1
+        return waiters.isEmpty ? nil : waiters.removeFirst()
+    }
+
+    /// A connection finished opening after shutdown began; it is closed, not kept.
+    mutating func connectionFailedWhileClosing() {
+        connecting -= 1
+    }
+
+    /// Removes a waiter that timed out or was cancelled; false when it was already served.
+    mutating func removeWaiter(_ waiter: WaiterID) -> Bool {
+        guard let index = waiters.firstIndex(of: waiter) else { return false }
+        waiters.remove(at: index)
+        return true
+    }
+
+    /// Removes a leased connection that turned out to be dead during a health check.
+    mutating func discardLeased(_ id: ConnectionID) {
+        slots[id] = nil
+    }
+
+    /// Idle connections past their idle timeout or lifetime, keeping at least `minimum` open.
+    mutating func expiredIdleConnections(now: ContinuousClock.Instant) -> [ConnectionID] {
+        var closing: [ConnectionID] = []
+        for id in idle {
+            guard let slot = slots[id] else { continue }
+            let lifetimeOver = limits.maxLifetime.map { now - slot.createdAt >= $0 } ?? false
+            let idleOver = limits.idleTimeout.map { now - slot.idleSince >= $0 } ?? false
+            let keepForMinimum = slots.count - closing.count <= limits.minimum
+            if lifetimeOver || (idleOver && !keepForMinimum) { closing.append(id) }
+        }
+        for id in closing { slots[id] = nil }
+        idle.removeAll { closing.contains($0) }
+        return closing
+    }
+
+    /// Stops accepting work: returns the idle connections to close and the waiters to fail.
+    mutating func shutDown() -> (idle: [ConnectionID], waiters: [WaiterID]) {
+        isShuttingDown = true
+        let closing = idle
+        for id in closing { slots[id] = nil }
+        idle = []
+        let failing = waiters
+        waiters = []
+        return (closing, failing)
+    }
+
+    var openCount: Int { slots.count }
+    var idleCount: Int { idle.count }
+    var leasedCount: Int { slots.count - idle.count }
+    var waitingCount: Int { waiters.count }
+}

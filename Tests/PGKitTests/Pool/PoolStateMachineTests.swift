@@ -1,0 +1,104 @@
+@testable import PGKit
+import Testing
+
+@Suite struct PoolStateMachineTests {
+    let now = ContinuousClock.now
+
+    func machine(min: Int = 0, max: Int = 2, idle: Duration? = .seconds(10), lifetime: Duration? = nil) -> PoolStateMachine {
+        PoolStateMachine(limits: .init(minimum: min, maximum: max, idleTimeout: idle, maxLifetime: lifetime))
+    }
+
+    @Test func opensConnectionsUpToTheMaximumThenQueues() {
+        var pool = machine(max: 2)
+        let outcome450 = pool.acquire(1, now: now)
+        #expect(outcome450 == .wait(openConnection: true))
+        let outcome524 = pool.acquire(2, now: now)
+        #expect(outcome524 == .wait(openConnection: true))
+        let outcome598 = pool.acquire(3, now: now)
+        #expect(outcome598 == .wait(openConnection: false))
+        let outcome673 = pool.connectionOpened(100, now: now)
+        #expect(outcome673 == 1)
+        let outcome732 = pool.connectionOpened(101, now: now)
+        #expect(outcome732 == 2)
+        #expect(pool.waitingCount == 1)
+        #expect(pool.openCount == 2)
+    }
+
+    @Test func waitersAreServedFirstInFirstOut() {
+        var pool = machine(max: 1)
+        _ = pool.acquire(1, now: now)
+        _ = pool.connectionOpened(100, now: now)
+        for waiter in 2...4 { #expect(pool.acquire(waiter, now: now) == .wait(openConnection: false)) }
+        let outcome1152 = pool.release(100, reusable: true, now: now)
+        #expect(outcome1152 == .handOver(to: 2))
+        let outcome1233 = pool.release(100, reusable: true, now: now)
+        #expect(outcome1233 == .handOver(to: 3))
+        let outcome1314 = pool.removeWaiter(4)
+        #expect(outcome1314)
+        let outcome1352 = pool.release(100, reusable: true, now: now)
+        #expect(outcome1352 == .keepIdle)
+        let outcome1426 = pool.acquire(5, now: now)
+        #expect(outcome1426 == .lease(100, idleFor: .zero))
+    }
+
+    @Test func brokenConnectionsAreReplacedWhenSomeoneWaits() {
+        var pool = machine(max: 1)
+        _ = pool.acquire(1, now: now)
+        _ = pool.connectionOpened(100, now: now)
+        _ = pool.acquire(2, now: now)
+        let outcome1731 = pool.release(100, reusable: false, now: now)
+        #expect(outcome1731 == .close(openReplacement: true))
+        #expect(pool.openCount == 0)
+        let outcome1863 = pool.connectionOpened(101, now: now)
+        #expect(outcome1863 == 2)
+    }
+
+    @Test func failedConnectsGoToTheFirstWaiter() {
+        var pool = machine(max: 1)
+        _ = pool.acquire(1, now: now)
+        let outcome2054 = pool.connectionFailed()
+        #expect(outcome2054 == 1)
+        #expect(pool.connecting == 0)
+        let outcome2138 = pool.acquire(2, now: now)
+        #expect(outcome2138 == .wait(openConnection: true))
+    }
+
+    @Test func idleTimeoutAndLifetimeKeepTheMinimum() {
+        var pool = machine(min: 1, max: 3, idle: .seconds(10), lifetime: .seconds(100))
+        for waiter in 1...3 { _ = pool.acquire(waiter, now: now) }
+        for id in 100...102 { _ = pool.connectionOpened(id, now: now) }
+        for id in 100...102 { _ = pool.release(id, reusable: true, now: now) }
+        let outcome2581 = pool.expiredIdleConnections(now: now + .seconds(5)).isEmpty
+        #expect(outcome2581)
+        let outcome2658 = pool.expiredIdleConnections(now: now + .seconds(11)).count
+        #expect(outcome2658 == 2)
+        #expect(pool.openCount == 1)
+        let outcome2776 = pool.expiredIdleConnections(now: now + .seconds(101)).count
+        #expect(outcome2776 == 1)
+        let outcome2858 = pool.connectionsToOpenForMinimum()
+        #expect(outcome2858 == 1)
+    }
+
+    @Test func expiredConnectionsAreClosedOnRelease() {
+        var pool = machine(max: 1, lifetime: .seconds(60))
+        _ = pool.acquire(1, now: now)
+        _ = pool.connectionOpened(100, now: now)
+        let outcome3124 = pool.release(100, reusable: true, now: now + .seconds(61))
+        #expect(outcome3124 == .close(openReplacement: false))
+    }
+
+    @Test func shutdownFailsWaitersAndRefusesNewWork() {
+        var pool = machine(max: 1)
+        _ = pool.acquire(1, now: now)
+        _ = pool.connectionOpened(100, now: now)
+        _ = pool.acquire(2, now: now)
+        let (idle, waiters) = pool.shutDown()
+        #expect(idle.isEmpty)
+        #expect(waiters == [2])
+        let outcome3566 = pool.acquire(3, now: now)
+        #expect(outcome3566 == .poolClosed)
+        let outcome3624 = pool.release(100, reusable: true, now: now)
+        #expect(outcome3624 == .close(openReplacement: false))
+        #expect(pool.openCount == 0)
+    }
+}
