@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "PGKit", targets: ["PGKit"]),
+        .library(name: "LocalPostgres", targets: ["LocalPostgres"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -24,8 +25,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(name: "LocalPostgres", dependencies: ["PGKit"]),
         .testTarget(name: "PGKitTests", dependencies: ["PGKit"]),
         .testTarget(name: "PGKitIntegrationTests", dependencies: ["PGKit"]),
+        .testTarget(name: "LocalPostgresTests", dependencies: ["LocalPostgres", "PGKit"]),
     ],
     swiftLanguageModes: [.v6]
 )

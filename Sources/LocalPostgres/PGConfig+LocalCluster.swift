@@ -1,0 +1,23 @@
+import Foundation
+import PGKit
+
+extension PGConfig {
+    /// Resolves the database the way every PGKit tool does: `explicit`, then `DATABASE_URL`
+    /// in the environment, then `DATABASE_URL` in `.env`, then the embedded local cluster,
+    /// started on demand (and `announce` is told so, for a line such as "Started the local
+    /// cluster").
+    public static func resolveOrStartLocal(
+        explicit: String? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        directory: String = FileManager.default.currentDirectoryPath,
+        announce: (String) -> Void = { _ in }
+    ) async throws -> (config: PGConfig, source: PGConfigSource) {
+        if let resolved = try PGConfig.resolve(explicit: explicit, environment: environment, directory: directory) {
+            return resolved
+        }
+        let cluster = LocalCluster(projectDirectory: directory)
+        if let config = cluster.configuration() { return (config, .localCluster) }
+        announce("No DATABASE_URL set: starting the local PostgreSQL cluster in .dbctl/postgres")
+        return (try await cluster.start(), .localCluster)
+    }
+}
