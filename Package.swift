@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .library(name: "PGKit", targets: ["PGKit"]),
         .library(name: "LocalPostgres", targets: ["LocalPostgres"]),
+        .library(name: "Migrator", targets: ["Migrator"]),
+        .executable(name: "dbctl", targets: ["dbctl"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -26,6 +28,14 @@ let package = Package(
             ]
         ),
         .target(name: "LocalPostgres", dependencies: ["PGKit"]),
+        .target(name: "Migrator", dependencies: ["PGKit"]),
+        .executableTarget(
+            name: "dbctl",
+            dependencies: [
+                "PGKit", "LocalPostgres", "Migrator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .testTarget(name: "PGKitTests", dependencies: ["PGKit"]),
         .testTarget(name: "PGKitIntegrationTests", dependencies: ["PGKit"]),
         .testTarget(name: "LocalPostgresTests", dependencies: ["LocalPostgres", "PGKit"]),

@@ -1,0 +1,42 @@
+import Foundation
+
+/// One numbered migration from disk: `NNNN_name.up.sql` and an optional `NNNN_name.down.sql`.
+///
+/// Its identity is its version; its checksum is the SHA-256 of the up file's bytes, so any
+/// edit to an applied migration is noticed.
+public struct Migration: Sendable, Equatable {
+    public let version: Int64
+    public let name: String
+    public let upSQL: String
+    public let downSQL: String?
+    /// SHA-256 of the up file's bytes, as hex.
+    public let checksum: String
+    /// The up file's first line is `-- dbctl:no-transaction`: run it outside a transaction.
+    public let runsOutsideTransaction: Bool
+    /// The up file's name, for messages.
+    public let upFileName: String
+    public let downFileName: String?
+
+    public init(version: Int64, name: String, upSQL: String, downSQL: String? = nil,
+                upFileName: String? = nil, downFileName: String? = nil) {
+        self.version = version
+        self.name = name
+        self.upSQL = upSQL
+        self.downSQL = downSQL
+        checksum = SHA256.hex(Array(upSQL.utf8))
+        runsOutsideTransaction = Self.isNoTransaction(upSQL)
+        self.upFileName = upFileName ?? String(format: "%04lld_%@.up.sql", version, name)
+        self.downFileName = downFileName ?? (downSQL == nil ? nil : String(format: "%04lld_%@.down.sql", version, name))
+    }
+
+    /// Whether the up file has no statements at all (only comments), as a fresh template does.
+    public var isEmpty: Bool { SQLScript(upSQL).statements.isEmpty }
+
+    /// The marker on a migration's first line that runs it outside a transaction.
+    public static let noTransactionMarker = "-- dbctl:no-transaction"
+
+    static func isNoTransaction(_ sql: String) -> Bool {
+        let firstLine = sql.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        return firstLine.trimmingCharacters(in: .whitespaces).lowercased() == noTransactionMarker
+    }
+}

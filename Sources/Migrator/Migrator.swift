@@ -1,0 +1,241 @@
+import Foundation
+import PGKit
+
+/// Applies and reverts the migrations in a directory, safely:
+/// - each migration and its history row commit together, in one transaction (unless the file
+///   opts out with `-- dbctl:no-transaction`), so a failure leaves no trace;
+/// - an advisory lock serializes concurrent deploys, so each migration applies exactly once;
+/// - drift (edited, deleted or out-of-order migrations) stops everything before it starts.
+///
+/// ```swift
+/// let migrator = Migrator(config: config, directory: MigrationDirectory(path: "migrations"))
+/// let plan = try await migrator.plan()
+/// let applied = try await migrator.applyPending()
+/// ```
+public struct Migrator: Sendable {
+    public let config: PGConfig
+    public let directory: MigrationDirectory
+    /// How long to wait for another process's migration lock.
+    public var lockTimeout: Duration
+    public var onEvent: @Sendable (MigratorEvent) -> Void
+
+    /// The advisory lock key every dbctl uses ("dbctl_mg" in ASCII).
+    static let lockKey: Int64 = 0x6462_6374_6C5F_6D67
+
+    public init(config: PGConfig, directory: MigrationDirectory, lockTimeout: Duration = .seconds(60),
+                onEvent: @escaping @Sendable (MigratorEvent) -> Void = { _ in }) {
+        self.config = config
+        self.directory = directory
+        self.lockTimeout = lockTimeout
+        self.onEvent = onEvent
+    }
+
+    /// Compares the directory with the database's history. Changes nothing.
+    public func plan() async throws -> MigrationPlan {
+        let migrations = try directory.load()
+        return try await withConnection { connection in
+            MigrationPlan(migrations: migrations, applied: try await MigrationHistory.records(on: connection))
+        }
+    }
+
+    /// Applies every pending migration in order, under the lock. Refuses on drift.
+    /// With `skipEmpty`, migrations that contain no statements yet stay pending.
+    @discardableResult
+    public func applyPending(skipEmpty: Bool = false) async throws -> [Migration] {
+        let migrations = try directory.load()
+        return try await withConnection { connection in
+            try await withLock(on: connection) {
+                try await MigrationHistory.create(on: connection)
+                let plan = MigrationPlan(migrations: migrations, applied: try await MigrationHistory.records(on: connection))
+                guard plan.drift.isEmpty else { throw MigratorError.drift(plan.drift) }
+                var applied: [Migration] = []
+                for migration in plan.pending {
+                    if skipEmpty && migration.isEmpty {
+                        onEvent(.skippedEmpty(migration))
+                        break
+                    }
+                    try await apply(migration, on: connection)
+                    applied.append(migration)
+                }
+                return applied
+            }
+        }
+    }
+
+    /// Reverts the last `steps` applied migrations with their down files, newest first, each
+    /// in a transaction. Checks every down file exists before changing anything.
+    @discardableResult
+    public func revert(steps: Int) async throws -> [MigrationRecord] {
+        let migrations = Dictionary(uniqueKeysWithValues: try directory.load().map { ($0.version, $0) })
+        return try await withConnection { connection in
+            try await withLock(on: connection) {
+                let records = try await MigrationHistory.records(on: connection)
+                let targets = Array(records.reversed().prefix(max(0, steps)))
+                guard !targets.isEmpty else { throw MigratorError.nothingToRevert }
+                for record in targets {
+                    guard let migration = migrations[record.version], migration.downSQL != nil else {
+                        throw MigratorError.downFileMissing(version: record.version, name: record.name)
+                    }
+                    if migration.checksum != record.checksum {
+                        let entry = MigrationPlan.Entry(version: record.version, name: record.name, status: .changed,
+                                                        appliedAt: record.appliedAt, migration: migration)
+                        throw MigratorError.drift([entry])
+                    }
+                }
+                for record in targets {
+                    let migration = migrations[record.version]!
+                    onEvent(.reverting(record))
+                    try await connection.transaction { tx in
+                        try await run(migration.downSQL!, file: migration.downFileName ?? migration.upFileName, on: tx, rolledBack: true)
+                        try await MigrationHistory.delete(version: record.version, on: tx)
+                    }
+                    onEvent(.reverted(record))
+                }
+                return targets
+            }
+        }
+    }
+
+    /// Drops every user schema (tables, functions, extensions and the history with them) and
+    /// recreates an empty `public` schema. Used by `dbctl reset`.
+    public func dropEverything() async throws {
+        try await withConnection { connection in
+            try await withLock(on: connection) {
+                try await connection.executeScript("""
+                    DO $$
+                    DECLARE target record;
+                    BEGIN
+                        FOR target IN SELECT nspname FROM pg_namespace
+                                      WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' LOOP
+                            EXECUTE format('DROP SCHEMA %I CASCADE', target.nspname);
+                        END LOOP;
+                    END $$;
+                    CREATE SCHEMA public;
+                    GRANT USAGE ON SCHEMA public TO PUBLIC;
+                    """)
+            }
+        }
+    }
+
+    /// Proves that every migration replays cleanly from an empty database: applies them all on
+    /// a throwaway database on the same server (Prisma's shadow database), then drops it.
+    public func verifyReplayOnShadowDatabase() async throws {
+        let shadowName = "dbctl_shadow_\(getpid())_\(UInt32.random(in: 0...UInt32.max))"
+        try await withConnection { connection in
+            try await connection.executeScript("CREATE DATABASE \(PGQuery.quoteIdentifier(shadowName))")
+        }
+        let shadowConfig = config.withDatabase(shadowName)
+        do {
+            try await Migrator(config: shadowConfig, directory: directory).applyPending()
+        } catch {
+            try? await dropDatabase(shadowName)
+            throw error
+        }
+        try await dropDatabase(shadowName)
+    }
+
+    private func dropDatabase(_ name: String) async throws {
+        try await withConnection { connection in
+            try await connection.executeScript("DROP DATABASE IF EXISTS \(PGQuery.quoteIdentifier(name)) WITH (FORCE)")
+        }
+    }
+
+    /// Creates the configured database when it does not exist (connecting to the server's
+    /// `postgres` database to do so). Returns whether it created it.
+    public static func createDatabaseIfMissing(_ config: PGConfig) async throws -> Bool {
+        do {
+            let connection = try await PGConnection.connect(config)
+            await connection.close()
+            return false
+        } catch let error as PGError where error.sqlState == .invalidCatalogName {
+            guard let name = config.database else { throw error }
+            let admin = try await PGConnection.connect(config.withDatabase("postgres"))
+            do {
+                try await admin.executeScript("CREATE DATABASE \(PGQuery.quoteIdentifier(name))")
+            } catch let error as PGError where error.sqlState == .duplicateDatabase {
+                await admin.close()
+                return false
+            }
+            await admin.close()
+            return true
+        }
+    }
+
+    // MARK: Applying one migration
+
+    private func apply(_ migration: Migration, on connection: PGConnection) async throws {
+        onEvent(.applying(migration))
+        let started = ContinuousClock.now
+        if migration.runsOutsideTransaction {
+            try await run(migration.upSQL, file: migration.upFileName, on: connection, rolledBack: false)
+            try await MigrationHistory.insert(migration, milliseconds: milliseconds(since: started), on: connection)
+        } else {
+            try await connection.transaction { tx in
+                try await run(migration.upSQL, file: migration.upFileName, on: tx, rolledBack: true)
+                try await MigrationHistory.insert(migration, milliseconds: milliseconds(since: started), on: tx)
+            }
+        }
+        onEvent(.applied(migration, milliseconds: milliseconds(since: started)))
+    }
+
+    /// Runs a file's statements one by one, so a failure can name its line.
+    private func run(_ sql: String, file: String, on connection: PGConnection, rolledBack: Bool) async throws {
+        for statement in SQLScript(sql).statements {
+            do {
+                try await connection.executeScript(statement.sql)
+            } catch let error as PGError where error.kind == .server {
+                throw MigratorError.migrationFailed(file: file, line: Self.line(of: error, in: statement), error: error, rolledBack: rolledBack)
+            }
+        }
+    }
+
+    /// The file line of a server error: the statement's first line, plus the lines before the
+    /// error's character position when the server gave one.
+    static func line(of error: PGError, in statement: SQLScript.Statement) -> Int {
+        guard let position = error.position, position > 0 else { return statement.line }
+        let prefix = statement.sql.prefix(position - 1)
+        return statement.line + prefix.filter { $0 == "\n" }.count
+    }
+
+    private func milliseconds(since start: ContinuousClock.Instant) -> Int64 {
+        let elapsed = ContinuousClock.now - start
+        return elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+    }
+
+    // MARK: Connection and lock
+
+    private func withConnection<T>(_ body: (PGConnection) async throws -> T) async throws -> T {
+        let connection = try await PGConnection.connect(config)
+        do {
+            let value = try await body(connection)
+            await connection.close()
+            return value
+        } catch {
+            await connection.close()
+            throw error
+        }
+    }
+
+    /// Holds the session-level advisory lock around `body`, waiting up to `lockTimeout`.
+    private func withLock<T>(on connection: PGConnection, _ body: () async throws -> T) async throws -> T {
+        let deadline = ContinuousClock.now + lockTimeout
+        var reported = false
+        while try await connection.query("SELECT pg_try_advisory_lock(\(Self.lockKey))").scalar(Bool.self) != true {
+            if !reported {
+                onEvent(.waitingForLock)
+                reported = true
+            }
+            guard ContinuousClock.now < deadline else { throw MigratorError.lockTimeout(lockTimeout) }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        if reported { onEvent(.acquiredLock) }
+        do {
+            let value = try await body()
+            try await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))")
+            return value
+        } catch {
+            _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))")
+            throw error
+        }
+    }
+}

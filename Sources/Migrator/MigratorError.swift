@@ -1,0 +1,52 @@
+import PGKit
+
+/// What can stop the migrator, each with what the user needs to act on it.
+public enum MigratorError: Error, CustomStringConvertible, Sendable {
+    case migrationsDirectoryMissing(path: String)
+    case invalidFileName(String)
+    case duplicateVersion(Int64, String, String)
+    case downWithoutUp(String)
+    case notUTF8(String)
+    case invalidMigrationName(String)
+    /// Applied migrations no longer match the files; nothing was applied.
+    case drift([MigrationPlan.Entry])
+    /// A statement failed; the migration was rolled back (unless it runs outside a transaction).
+    case migrationFailed(file: String, line: Int, error: PGError, rolledBack: Bool)
+    case downFileMissing(version: Int64, name: String)
+    case nothingToRevert
+    case lockTimeout(Duration)
+
+    public var description: String {
+        switch self {
+        case .migrationsDirectoryMissing(let path):
+            return "no migrations directory at \(path)"
+        case .invalidFileName(let file):
+            return "\(file): migration files are named NNNN_name.up.sql or NNNN_name.down.sql"
+        case .duplicateVersion(let version, let first, let second):
+            return "two migrations have version \(version): \(first) and \(second)"
+        case .downWithoutUp(let file):
+            return "\(file) has no matching .up.sql file"
+        case .notUTF8(let file):
+            return "\(file) is not valid UTF-8"
+        case .invalidMigrationName(let name):
+            return "\"\(name)\" is not a usable migration name (use letters, digits and underscores)"
+        case .drift(let entries):
+            let lines = entries.map { "  \($0.version) \($0.name): \($0.status.explanation)" }
+            return "the database and the migrations directory disagree; nothing was applied:\n" + lines.joined(separator: "\n")
+        case .migrationFailed(let file, let line, let error, let rolledBack):
+            var text = "\(file):\(line): \(error.sqlState.map { "[\($0)] " } ?? "")\(error.message)"
+            if let detail = error.detail { text += "\n  DETAIL: \(detail)" }
+            if let hint = error.hint { text += "\n  HINT: \(hint)" }
+            text += rolledBack
+                ? "\n  The migration was rolled back; the database is as it was before it."
+                : "\n  This migration runs outside a transaction: statements before this line were applied."
+            return text
+        case .downFileMissing(let version, let name):
+            return "migration \(version) \(name) has no .down.sql file; nothing was reverted"
+        case .nothingToRevert:
+            return "no applied migrations to revert"
+        case .lockTimeout(let timeout):
+            return "another dbctl held the migration lock for more than \(timeout); try again, or look for a stuck deploy"
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import Migrator
+
+/// `dbctl migrate`: the development loop (Prisma's `migrate dev`).
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create a new migration and/or apply pending ones to the development database.",
+        discussion: """
+            With --name, creates migrations/NNNN_NAME.up.sql and .down.sql from a template. \
+            Unless --create-only is given, it then replays every migration from zero on a \
+            throwaway shadow database (proving they apply cleanly) and applies the pending \
+            ones. A migration that is still an empty template stays pending until you write it.
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "Create a new migration with this name (letters, digits, underscores).")
+    var name: String?
+
+    @Flag(help: "Only create the migration files; apply nothing.")
+    var createOnly = false
+
+    @Flag(help: "Skip the replay on a shadow database.")
+    var noShadow = false
+
+    func validate() throws {
+        if createOnly && name == nil { throw ValidationError("--create-only needs --name") }
+    }
+
+    func run() async throws {
+        let terminal = Terminal.standardError
+        let directory = MigrationDirectory(path: database.migrationsPath)
+        if let name {
+            let (up, down) = try directory.createMigration(named: name)
+            terminal.success("created \(database.migrationsPath)/\(up.lastPathComponent) and \(down.lastPathComponent)")
+            if createOnly { return }
+        }
+        let config = try await database.resolve(terminal)
+        let migrator = Migrator(config: config, directory: directory, onEvent: MigrationReporter.handler(terminal))
+        if !noShadow {
+            terminal.note("Replaying every migration on a shadow database...")
+            try await migrator.verifyReplayOnShadowDatabase()
+            terminal.success("all migrations replay cleanly from an empty database")
+        }
+        let applied = try await migrator.applyPending(skipEmpty: true)
+        terminal.success(applied.isEmpty ? "nothing to apply" : "applied \(applied.count) migration(s)")
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import Migrator
+
+/// `dbctl reset`: drop everything and reapply all migrations (development only).
+struct Reset: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Drop every table, type and function, then reapply all migrations.",
+        discussion: "Asks for confirmation on a terminal; elsewhere it refuses unless --force is given.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Flag(help: "Do not ask for confirmation (required when not on a terminal).")
+    var force = false
+
+    func run() async throws {
+        let terminal = Terminal.standardError
+        let config = try await database.resolve(terminal)
+        let target = "\(config.database ?? "?") on \(config.host ?? "?")"
+        if !force {
+            guard Terminal.isInteractive else {
+                throw DBCtlFailure(message: "reset would drop all data in \(target); not on a terminal, so pass --force to confirm")
+            }
+            FileHandle.standardError.write(Data("This drops ALL data in \(target). Type the database name to confirm: ".utf8))
+            guard readLine()?.trimmingCharacters(in: .whitespaces) == config.database else {
+                throw DBCtlFailure(message: "not confirmed; nothing was changed")
+            }
+        }
+        let migrator = Migrator(config: config, directory: MigrationDirectory(path: database.migrationsPath),
+                                onEvent: MigrationReporter.handler(terminal))
+        try await migrator.dropEverything()
+        terminal.success("dropped everything in \(target)")
+        let applied = try await migrator.applyPending()
+        terminal.success("applied \(applied.count) migration(s)")
+    }
+}

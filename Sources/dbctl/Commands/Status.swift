@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import Migrator
+
+/// `dbctl status`: each migration as applied, pending, changed or missing.
+struct Status: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show which migrations are applied, pending, changed or missing.",
+        discussion: "Exit code 1 when anything is pending, changed or missing, so CI can gate on it.")
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: OutputOptions
+
+    struct Report: Encodable {
+        struct Item: Encodable {
+            let version: Int64
+            let name: String
+            let status: String
+            let appliedAt: Date?
+        }
+        let migrations: [Item]
+        let upToDate: Bool
+    }
+
+    func run() async throws {
+        let terminal = Terminal.standardOutput
+        let config = try await database.resolve(.standardError)
+        let plan = try await Migrator(config: config, directory: MigrationDirectory(path: database.migrationsPath)).plan()
+        if output.json {
+            try JSONOutput.print(Report(
+                migrations: plan.entries.map { .init(version: $0.version, name: $0.name, status: $0.status.rawValue, appliedAt: $0.appliedAt) },
+                upToDate: plan.isUpToDate))
+        } else if plan.entries.isEmpty {
+            terminal.line("No migrations in \(database.migrationsPath)/.")
+        } else {
+            let formatter = ISO8601DateFormatter()
+            for entry in plan.entries {
+                let status = String(entry.status.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0))
+                let color = entry.status == .applied ? 32 : (entry.status == .pending ? 33 : 31)
+                let applied = entry.appliedAt.map { "  applied \(formatter.string(from: $0))" } ?? ""
+                terminal.line("\(terminal.paint(status, color)) \(String(format: "%04lld", entry.version)) \(entry.name)\(applied)")
+            }
+            let counts = Dictionary(grouping: plan.entries, by: \.status).mapValues(\.count)
+            terminal.line(counts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) \($0.key.rawValue)" }.joined(separator: ", "))
+        }
+        if !plan.isUpToDate { throw ExitCode(1) }
+    }
+}

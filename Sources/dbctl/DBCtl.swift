@@ -1,0 +1,26 @@
+import ArgumentParser
+
+/// The root command: a database toolkit for PGKit projects.
+struct DBCtl: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dbctl",
+        abstract: "Set up, migrate, inspect and browse the project's PostgreSQL database.",
+        discussion: """
+            Every command finds the database the same way: --database-url, then DATABASE_URL \
+            in the environment, then DATABASE_URL in ./.env, then a local PostgreSQL cluster \
+            that dbctl runs under ./.dbctl (started on demand, with a line saying so).
+
+            Development:  dbctl migrate --name add_tags --create-only
+                          (edit migrations/NNNN_add_tags.up.sql and .down.sql)
+                          dbctl migrate
+            Production:   dbctl deploy
+            """,
+        subcommands: [
+            Setup.self, Migrate.self, Deploy.self, Status.self, Down.self, Reset.self, LocalDatabase.self,
+        ]
+    )
+
+    static var commandNames: [String] {
+        configuration.subcommands.map { $0._commandName } + ["help"]
+    }
+}

@@ -1,0 +1,19 @@
+import Migrator
+
+/// Turns migrator progress into lines on standard error (standard output stays for results).
+enum MigrationReporter {
+    static func handler(_ terminal: Terminal) -> @Sendable (MigratorEvent) -> Void {
+        { event in
+            switch event {
+            case .waitingForLock: terminal.note("Another dbctl is migrating this database; waiting for its lock...")
+            case .acquiredLock: terminal.note("Got the migration lock.")
+            case .applying(let migration): terminal.note("Applying \(migration.upFileName)...")
+            case .applied(let migration, let milliseconds): terminal.success("\(migration.upFileName) (\(milliseconds) ms)")
+            case .skippedEmpty(let migration):
+                terminal.warning("\(migration.upFileName) has no statements yet: edit it, then run `dbctl migrate` again")
+            case .reverting(let record): terminal.note("Reverting \(record.version) \(record.name)...")
+            case .reverted(let record): terminal.success("reverted \(record.version) \(record.name)")
+            }
+        }
+    }
+}
