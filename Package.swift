@@ -36,8 +36,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(name: "PGKitTestSupport", dependencies: ["PGKit"], path: "Tests/Support"),
         .testTarget(name: "PGKitTests", dependencies: ["PGKit"]),
-        .testTarget(name: "PGKitIntegrationTests", dependencies: ["PGKit"]),
+        .testTarget(name: "PGKitIntegrationTests", dependencies: ["PGKit", "PGKitTestSupport"]),
+        .testTarget(name: "MigratorTests", dependencies: ["Migrator", "PGKit", "PGKitTestSupport"]),
+        .testTarget(name: "DBCtlTests", dependencies: ["dbctl", "Migrator", "PGKit", "PGKitTestSupport"]),
         .testTarget(name: "LocalPostgresTests", dependencies: ["LocalPostgres", "PGKit"]),
     ],
     swiftLanguageModes: [.v6]

@@ -55,6 +55,8 @@ public struct SQLScript: Sendable, Equatable {
             let next: Character? = index + 1 < characters.count ? characters[index + 1] : nil
             switch state {
             case .normal:
+                let isWordCharacter = character.isLetter || character == "_" || (character.isNumber && !word.isEmpty)
+                if !isWordCharacter && character != "$" && character != "'" { finishWord() }
                 if character == "-" && next == "-" {
                     finishWord(); state = .lineComment
                 } else if character == "/" && next == "*" {

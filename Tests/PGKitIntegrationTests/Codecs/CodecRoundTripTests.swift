@@ -1,5 +1,6 @@
 import Foundation
 import PGKit
+import PGKitTestSupport
 import Testing
 
 /// Every codec sends a value to the server and reads it back unchanged, through the server's

@@ -1,5 +1,6 @@
 import Foundation
 import PGKit
+import PGKitTestSupport
 import Testing
 
 /// Invalid values fail with a typed error before anything is sent, nothing is written, and

@@ -1,5 +1,6 @@
 import Foundation
 import PGKit
+import PGKitTestSupport
 import Testing
 
 @Suite struct PGPoolTests {

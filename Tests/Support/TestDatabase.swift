@@ -1,16 +1,15 @@
 import Foundation
 import PGKit
-import Testing
 
 /// The server the integration tests run against, and a fresh database per test suite.
 ///
 /// `scripts/test` starts a throwaway cluster and exports `PGKIT_TEST_DATABASE_URL`; each suite
 /// copies a template database that has the `vector` and `citext` extensions, so suites never
 /// see each other's rows.
-enum TestDatabase {
+public enum TestDatabase {
     static let templateName = "pgkit_test_template"
 
-    static func serverConfig() throws -> PGConfig {
+    public static func serverConfig() throws -> PGConfig {
         let environment = ProcessInfo.processInfo.environment
         guard let url = environment["PGKIT_TEST_DATABASE_URL"] ?? environment["DATABASE_URL"] else {
             throw PGError(.invalidConfiguration, "set PGKIT_TEST_DATABASE_URL (scripts/test does) to run the integration tests")
@@ -19,7 +18,7 @@ enum TestDatabase {
     }
 
     /// Creates (or recreates) a database named after `suite` and returns its configuration.
-    static func create(_ suite: String) async throws -> PGConfig {
+    public static func create(_ suite: String) async throws -> PGConfig {
         let server = try serverConfig()
         let admin = try await PGConnection.connect(server)
         defer { Task { await admin.close() } }
@@ -31,7 +30,7 @@ enum TestDatabase {
     }
 
     /// Opens a connection to a fresh database for `suite`.
-    static func connect(_ suite: String) async throws -> PGConnection {
+    public static func connect(_ suite: String) async throws -> PGConnection {
         try await PGConnection.connect(try await create(suite))
     }
 
@@ -57,21 +56,21 @@ enum TestDatabase {
 ///
 /// Swift Testing makes a new suite instance per test and runs tests in parallel, so the
 /// database is created once (a static per suite) and each test opens its own connection.
-final class SuiteDatabase: Sendable {
+public final class SuiteDatabase: Sendable {
     private let config: Task<PGConfig, any Error>
 
-    init(_ suite: String) {
+    public init(_ suite: String) {
         config = Task { try await TestDatabase.create(suite) }
     }
 
-    func configuration() async throws -> PGConfig { try await config.value }
+    public func configuration() async throws -> PGConfig { try await config.value }
 
-    func connect() async throws -> PGConnection {
+    public func connect() async throws -> PGConnection {
         try await PGConnection.connect(try await config.value)
     }
 
     /// Runs `body` with a new connection and closes it afterwards.
-    func withConnection<T>(_ body: (PGConnection) async throws -> T) async throws -> T {
+    public func withConnection<T>(_ body: (PGConnection) async throws -> T) async throws -> T {
         let connection = try await connect()
         do {
             let value = try await body(connection)

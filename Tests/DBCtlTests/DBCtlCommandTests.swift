@@ -1,0 +1,164 @@
+import Foundation
+import PGKit
+import PGKitTestSupport
+import Testing
+
+/// dbctl run as a user runs it: a separate process, no terminal, real exit codes.
+@Suite(.serialized) struct DBCtlCommandTests {
+    struct Project {
+        let migrations: URL
+        let url: String
+
+        init(database: String) async throws {
+            migrations = FileManager.default.temporaryDirectory.appendingPathComponent("dbctl-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: migrations, withIntermediateDirectories: true)
+            url = try await TestDatabase.create("dbctl_\(database)").url
+        }
+
+        func write(_ file: String, _ sql: String) throws {
+            try sql.write(to: migrations.appendingPathComponent(file), atomically: true, encoding: .utf8)
+        }
+
+        func dbctl(_ arguments: String...) async throws -> CommandRun {
+            try await CommandRun.dbctl(arguments + ["--database-url", url, "--migrations", migrations.path])
+        }
+
+        func scalar(_ sql: String) async throws -> Int? {
+            let connection = try await PGConnection.connect(try PGConfig(url))
+            defer { Task { await connection.close() } }
+            return try await connection.query(PGQuery(sql)).scalar(Int.self)
+        }
+    }
+
+    @Test func concurrentDeploysApplyEachMigrationExactlyOnce() async throws {
+        let project = try await Project(database: "concurrent")
+        try project.write("0001_log.up.sql", "CREATE TABLE log (version int); SELECT pg_sleep(0.2);")
+        for version in 2...5 {
+            try project.write(String(format: "%04d_step.up.sql", version), "INSERT INTO log VALUES (\(version)); SELECT pg_sleep(0.1);")
+        }
+        async let first = project.dbctl("deploy")
+        async let second = project.dbctl("deploy")
+        let results = try await [first, second]
+        for result in results { #expect(result.status == 0, "\(result.errorOutput)") }
+        #expect(try await project.scalar("SELECT count(*) FROM dbctl_migrations") == 5)
+        #expect(try await project.scalar("SELECT count(*) FROM log") == 4)
+        #expect(results.contains { $0.errorOutput.contains("waiting for its lock") })
+    }
+
+    @Test func statusExitCodesFollowTheState() async throws {
+        let project = try await Project(database: "status")
+        try project.write("0001_a.up.sql", "CREATE TABLE a (id int);")
+        let pending = try await project.dbctl("status")
+        #expect(pending.status == 1)
+        #expect(pending.output.contains("pending"))
+        #expect(try await project.dbctl("deploy").status == 0)
+        let clean = try await project.dbctl("status", "--json")
+        #expect(clean.status == 0)
+        let report = try JSONSerialization.jsonObject(with: Data(clean.output.utf8)) as? [String: Any]
+        #expect(report?["up_to_date"] as? Bool == true)
+        let entries = report?["migrations"] as? [[String: Any]]
+        #expect(entries?.first?["status"] as? String == "applied")
+        try project.write("0001_a.up.sql", "CREATE TABLE a (id bigint);")
+        let changed = try await project.dbctl("status")
+        #expect(changed.status == 1)
+        #expect(changed.output.contains("changed"))
+    }
+
+    @Test func failuresExitOneAndNameTheFileAndLine() async throws {
+        let project = try await Project(database: "failure")
+        try project.write("0001_bad.up.sql", "CREATE TABLE t (id int);\nSELECT * FROM nowhere;")
+        let result = try await project.dbctl("deploy")
+        #expect(result.status == 1)
+        #expect(result.errorOutput.contains("0001_bad.up.sql:2"))
+        #expect(result.errorOutput.contains("42P01"))
+        #expect(try await project.scalar("SELECT count(*) FROM pg_tables WHERE tablename = 't'") == 0)
+    }
+
+    @Test func deployRefusesAnEditedOrDeletedMigration() async throws {
+        let project = try await Project(database: "edited")
+        try project.write("0001_a.up.sql", "CREATE TABLE a (id int);")
+        try project.write("0002_b.up.sql", "CREATE TABLE b (id int);")
+        #expect(try await project.dbctl("deploy").status == 0)
+        try project.write("0002_b.up.sql", "CREATE TABLE b (id int, extra text);")
+        let edited = try await project.dbctl("deploy")
+        #expect(edited.status == 1)
+        #expect(edited.errorOutput.contains("2 b"))
+        try FileManager.default.removeItem(at: project.migrations.appendingPathComponent("0002_b.up.sql"))
+        let deleted = try await project.dbctl("deploy")
+        #expect(deleted.status == 1)
+        #expect(deleted.errorOutput.contains("missing"))
+    }
+
+    @Test func resetWithoutATerminalRefusesUnlessForced() async throws {
+        let project = try await Project(database: "reset")
+        try project.write("0001_a.up.sql", "CREATE TABLE a (id int); INSERT INTO a VALUES (1);")
+        #expect(try await project.dbctl("deploy").status == 0)
+        try await PGConnection.connect(try PGConfig(project.url)).execute("INSERT INTO a VALUES (2)")
+        let refused = try await project.dbctl("reset")
+        #expect(refused.status == 1)
+        #expect(refused.errorOutput.contains("--force"))
+        #expect(try await project.scalar("SELECT count(*) FROM a") == 2)
+        let forced = try await project.dbctl("reset", "--force")
+        #expect(forced.status == 0, "\(forced.errorOutput)")
+        #expect(try await project.scalar("SELECT count(*) FROM a") == 1)
+    }
+
+    @Test func downRevertsAndRefusesWithoutADownFile() async throws {
+        let project = try await Project(database: "down")
+        try project.write("0001_a.up.sql", "CREATE TABLE a (id int);")
+        try project.write("0001_a.down.sql", "DROP TABLE a;")
+        try project.write("0002_b.up.sql", "CREATE TABLE b (id int);")
+        #expect(try await project.dbctl("deploy").status == 0)
+        let refused = try await project.dbctl("down")
+        #expect(refused.status == 1)
+        #expect(refused.errorOutput.contains("no .down.sql"))
+        try project.write("0002_b.down.sql", "DROP TABLE b;")
+        #expect(try await project.dbctl("down", "--steps", "2").status == 0)
+        #expect(try await project.scalar("SELECT count(*) FROM dbctl_migrations") == 0)
+        #expect(try await project.dbctl("deploy").status == 0)
+        #expect(try await project.scalar("SELECT count(*) FROM dbctl_migrations") == 2)
+    }
+
+    @Test func setupCreatesAMissingDatabaseAndIsIdempotent() async throws {
+        let server = try TestDatabase.serverConfig()
+        let name = "pgkit_test_dbctl_setup_new"
+        let admin = try await PGConnection.connect(server)
+        try await admin.executeScript("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dbctl-setup-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try "CREATE TABLE notes (id int, embedding vector(3));".write(to: folder.appendingPathComponent("0001_notes.up.sql"), atomically: true, encoding: .utf8)
+        let arguments = ["setup", "--database-url", server.withDatabase(name).url, "--migrations", folder.path]
+        let first = try await CommandRun.dbctl(arguments)
+        #expect(first.status == 0, "\(first.errorOutput)")
+        #expect(first.errorOutput.contains("created database"))
+        let second = try await CommandRun.dbctl(arguments)
+        #expect(second.status == 0)
+        #expect(!second.errorOutput.contains("created database"))
+        let created = try await PGConnection.connect(server.withDatabase(name))
+        #expect(try await created.query("SELECT count(*) FROM notes").scalar(Int.self) == 0)
+        await created.close()
+        await admin.close()
+    }
+
+    @Test func badUsageExitsTwoAndTyposGetASuggestion() async throws {
+        let typo = try await CommandRun.dbctl(["deplyo"])
+        #expect(typo.status == 2)
+        #expect(typo.errorOutput.contains("Did you mean 'deploy'?"))
+        #expect(try await CommandRun.dbctl(["status", "--no-such-flag"]).status == 2)
+        #expect(try await CommandRun.dbctl(["down", "--steps", "0"]).status == 2)
+        let help = try await CommandRun.dbctl(["--help"])
+        #expect(help.status == 0)
+        #expect(help.output.contains("deploy"))
+    }
+
+    @Test func passwordsNeverAppearInOutput() async throws {
+        let server = try TestDatabase.serverConfig()
+        let url = server.withUser("ghost_role", password: "Sup3r-S3cret!").url
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dbctl-empty-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let result = try await CommandRun.dbctl(["status", "--database-url", url, "--migrations", folder.path])
+        #expect(result.status == 1)
+        #expect(!(result.output + result.errorOutput).contains("Sup3r-S3cret!"))
+        #expect(result.errorOutput.contains("ghost_role"))
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+
+/// Runs a program to completion and captures its output and exit code, for tests of `dbctl`.
+///
+/// Uses `posix_spawn` and `waitpid` on a thread of its own (standard input is /dev/null, so
+/// the program sees no terminal).
+public struct CommandRun: Sendable {
+    public let status: Int32
+    public let output: String
+    public let errorOutput: String
+
+    /// The `dbctl` binary built next to the test bundle.
+    public static var dbctlPath: String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("dbctl").path
+    }
+
+    public static func dbctl(_ arguments: [String], environment: [String: String] = [:]) async throws -> CommandRun {
+        try await run(dbctlPath, arguments, environment: environment)
+    }
+
+    public static func run(_ program: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> CommandRun {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try spawn(program, arguments, environment: environment) })
+            }
+        }
+    }
+
+    private static func spawn(_ program: String, _ arguments: [String], environment: [String: String]) throws -> CommandRun {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("cmd-\(UUID().uuidString)").path
+        let outPath = base + ".out", errPath = base + ".err"
+        defer { unlink(outPath); unlink(errPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        var merged = ProcessInfo.processInfo.environment
+        merged["DATABASE_URL"] = nil
+        merged["NO_COLOR"] = "1"
+        for (key, value) in environment { merged[key] = value }
+        let argv = ([program] + arguments).map { strdup($0) } + [nil]
+        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, program, &actions, nil, argv, envp)
+        guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EINVAL) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let exitCode = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return CommandRun(status: exitCode,
+                          output: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
+                          errorOutput: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+    }
+}
