@@ -38,7 +38,11 @@ import Testing
     }
 
     @Test func acquireTimesOutWithAnErrorNamingThePoolSize() async throws {
-        let pool = try await makePool(max: 1, acquireTimeout: .milliseconds(300))
+        var config = try await Self.database.configuration()
+        config["application_name"] = "pgkit-timeout"
+        let pool = PGPool(config: config, configuration: .init(minConnections: 1, maxConnections: 1, acquireTimeout: .milliseconds(300)))
+        for _ in 0..<500 where pool.statistics.idle == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(pool.statistics.idle == 1)
         try await pool.withConnection { _ throws in
             let started = ContinuousClock.now
             do {
