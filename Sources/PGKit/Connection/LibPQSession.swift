@@ -53,6 +53,7 @@ final class LibPQSession: @unchecked Sendable {
             throw error
         }
         let session = LibPQSession(connection: connection, config: config, logger: logger)
+        session.routeNoticesToLogger()
         try session.loadExtensionTypes()
         return session
     }
@@ -60,6 +61,19 @@ final class LibPQSession: @unchecked Sendable {
     private static func redacting(_ message: String, config: PGConfig) -> String {
         guard let password = config["password"], !password.isEmpty else { return message }
         return message.replacingOccurrences(of: password, with: "********")
+    }
+
+    /// Server notices (`NOTICE: ... already exists, skipping`) go to the logger at debug level
+    /// instead of libpq's default, which prints them on standard error.
+    private func routeNoticesToLogger() {
+        guard let connection else { return }
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        PQsetNoticeReceiver(connection, { context, result in
+            guard let context, let result else { return }
+            let session = Unmanaged<LibPQSession>.fromOpaque(context).takeUnretainedValue()
+            let message = String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines)
+            session.logger.debug("server notice", metadata: ["message": "\(message)"])
+        }, context)
     }
 
     func close() {

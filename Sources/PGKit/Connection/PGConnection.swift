@@ -205,6 +205,20 @@ public final class PGConnection: Sendable {
         return PGRowStream(channel: channel)
     }
 
+    /// Bulk-loads rows with binary `COPY table (columns) FROM STDIN`, encoded with the same
+    /// codecs as parameters (vectors included) and streamed in chunks, so memory stays flat for
+    /// any row count. Returns the number of rows copied. A value that fails to encode aborts the
+    /// whole COPY: nothing is written.
+    /// ```swift
+    /// try await conn.copyIn(table: "memories", columns: ["user_id", "content", "embedding"],
+    ///                       rows: memories.map { [$0.userID, $0.text, $0.vector] })
+    /// ```
+    @discardableResult
+    public func copyIn<Rows: Sequence & Sendable>(table: String, columns: [String], rows: Rows) async throws -> Int
+        where Rows.Element == [any PGEncodable] {
+        try await perform { try $0.copyIn(table: table, columns: columns, rows: rows) }
+    }
+
     /// A server parameter as last reported (`server_version`, `TimeZone`, `application_name`...).
     public func parameterStatus(_ name: String) async throws -> String? {
         try await perform { $0.parameterStatus(name) }

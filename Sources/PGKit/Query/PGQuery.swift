@@ -79,6 +79,11 @@ public struct PGQuery: Sendable, ExpressibleByStringInterpolation, CustomStringC
         "\"" + name.replacingOccurrences(of: "\"", with: "\"\"").replacingOccurrences(of: "\0", with: "") + "\""
     }
 
+    /// A table name, optionally schema-qualified (`chat.messages`), with each part quoted.
+    public static func quoteQualifiedName(_ name: String) -> String {
+        name.split(separator: ".", maxSplits: 1).map { quoteIdentifier(String($0)) }.joined(separator: ".")
+    }
+
     /// The SQL with `$n` rewritten to `$(n+offset)`, outside quotes and comments.
     func renumbered(startingAfter offset: Int) -> String {
         guard offset > 0, !parameters.isEmpty else { return sql }

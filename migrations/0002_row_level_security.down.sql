@@ -1,0 +1,13 @@
+DROP POLICY IF EXISTS memories_owner ON memories;
+DROP POLICY IF EXISTS character_files_owner ON character_files;
+DROP POLICY IF EXISTS messages_owner ON messages;
+DROP POLICY IF EXISTS sessions_owner ON sessions;
+DROP POLICY IF EXISTS users_self ON users;
+ALTER TABLE users DISABLE ROW LEVEL SECURITY;
+ALTER TABLE sessions DISABLE ROW LEVEL SECURITY;
+ALTER TABLE messages DISABLE ROW LEVEL SECURITY;
+ALTER TABLE character_files DISABLE ROW LEVEL SECURITY;
+ALTER TABLE memories DISABLE ROW LEVEL SECURITY;
+DROP FUNCTION IF EXISTS pgkit_current_user_id();
+REVOKE ALL ON users, sessions, messages, character_files, memories, specializations FROM chat_app;
+REVOKE ALL ON SCHEMA public FROM chat_app;
