@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "PGKit", targets: ["PGKit"]),
         .library(name: "LocalPostgres", targets: ["LocalPostgres"]),
         .library(name: "Migrator", targets: ["Migrator"]),
+        .library(name: "Repositories", targets: ["Repositories"]),
         .executable(name: "dbctl", targets: ["dbctl"]),
     ],
     dependencies: [
@@ -29,10 +30,12 @@ let package = Package(
         ),
         .target(name: "LocalPostgres", dependencies: ["PGKit"]),
         .target(name: "Migrator", dependencies: ["PGKit"]),
+        .target(name: "ModelGenerator", dependencies: ["PGKit"]),
+        .target(name: "Repositories", dependencies: ["PGKit", "LocalPostgres"]),
         .executableTarget(
             name: "dbctl",
             dependencies: [
-                "PGKit", "LocalPostgres", "Migrator",
+                "PGKit", "LocalPostgres", "Migrator", "ModelGenerator", "Repositories",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

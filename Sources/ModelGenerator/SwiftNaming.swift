@@ -1,0 +1,37 @@
+/// Swift names for SQL names: `character_files` gives the type `CharacterFile`, `model_path`
+/// the property `modelPath`.
+enum SwiftNaming {
+    static func typeName(forTable table: String) -> String {
+        let words = table.split(separator: "_").map(String.init)
+        guard let last = words.last else { return "Record" }
+        return (words.dropLast() + [singular(last)]).map(capitalized).joined()
+    }
+
+    static func propertyName(forColumn column: String) -> String {
+        let words = column.split(separator: "_").map(String.init)
+        guard let first = words.first else { return "value" }
+        let name = first.lowercased() + words.dropFirst().map(capitalized).joined()
+        return reserved.contains(name) ? "`\(name)`" : name
+    }
+
+    static func singular(_ word: String) -> String {
+        if word.hasSuffix("ies") { return String(word.dropLast(3)) + "y" }
+        if word.hasSuffix("sses") || word.hasSuffix("xes") || word.hasSuffix("ches") || word.hasSuffix("shes") {
+            return String(word.dropLast(2))
+        }
+        if word.hasSuffix("ss") { return word }
+        if word.hasSuffix("s") { return String(word.dropLast()) }
+        return word
+    }
+
+    private static func capitalized(_ word: String) -> String {
+        word.prefix(1).uppercased() + word.dropFirst().lowercased()
+    }
+
+    private static let reserved: Set<String> = [
+        "class", "struct", "enum", "protocol", "func", "var", "let", "default", "case", "switch", "if", "else",
+        "for", "while", "return", "import", "public", "private", "internal", "static", "self", "Self", "type",
+        "in", "is", "as", "do", "try", "catch", "throw", "throws", "where", "extension", "operator", "init", "deinit",
+        "subscript", "repeat", "guard", "defer", "break", "continue", "fallthrough", "nil", "true", "false", "super",
+    ]
+}
