@@ -10,6 +10,9 @@ struct Reset: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
+    @Flag(help: "Load the sample data afterwards (dbctl seed).")
+    var seed = false
+
     @Flag(help: "Do not ask for confirmation (required when not on a terminal).")
     var force = false
 
@@ -32,5 +35,6 @@ struct Reset: AsyncParsableCommand {
         terminal.success("dropped everything in \(target)")
         let applied = try await migrator.applyPending()
         terminal.success("applied \(applied.count) migration(s)")
+        if seed { try await Seed.seed(config, terminal: terminal) }
     }
 }

@@ -1,14 +1,19 @@
 import ArgumentParser
+import Foundation
 import Migrator
+import ModelGenerator
 import PGKit
 
 /// `dbctl setup`: everything a fresh checkout needs, idempotently.
 struct Setup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Create the database if needed, enable pgvector, and apply every pending migration.",
+        abstract: "Create the database if needed, enable pgvector, apply pending migrations, regenerate models.",
         discussion: "Safe to run again: each step is skipped when already done.")
 
     @OptionGroup var database: DatabaseOptions
+
+    @Flag(help: "Load the sample data afterwards (dbctl seed).")
+    var seed = false
 
     func run() async throws {
         let terminal = Terminal.standardError
@@ -24,5 +29,17 @@ struct Setup: AsyncParsableCommand {
                                 onEvent: MigrationReporter.handler(terminal))
         let applied = try await migrator.applyPending()
         terminal.success(applied.isEmpty ? "migrations are up to date" : "applied \(applied.count) migration(s)")
+        if FileManager.default.fileExists(atPath: Self.generatedModels) {
+            let connection = try await PGConnection.connect(config)
+            let tables = try await SchemaIntrospector.tables(on: connection)
+            await connection.close()
+            let (files, _) = ModelGenerator().generate(tables)
+            try ModelGenerator.write(files, to: URL(fileURLWithPath: Self.generatedModels))
+            terminal.success("models in \(Self.generatedModels) match the schema")
+        }
+        if seed { try await Seed.seed(config, terminal: terminal) }
     }
+
+    /// Where this package keeps its generated models; regenerated when present.
+    static let generatedModels = "Sources/Repositories/Generated"
 }
