@@ -43,6 +43,7 @@ let package = Package(
         .testTarget(name: "PGKitTests", dependencies: ["PGKit"]),
         .testTarget(name: "PGKitIntegrationTests", dependencies: ["PGKit", "PGKitTestSupport"]),
         .testTarget(name: "MigratorTests", dependencies: ["Migrator", "PGKit", "PGKitTestSupport"]),
+        .testTarget(name: "RepositoriesTests", dependencies: ["Repositories", "Migrator", "PGKit", "PGKitTestSupport"]),
         .testTarget(name: "DBCtlTests", dependencies: ["dbctl", "Migrator", "PGKit", "PGKitTestSupport"]),
         .testTarget(name: "LocalPostgresTests", dependencies: ["LocalPostgres", "PGKit"]),
     ],

@@ -4,18 +4,20 @@
 CREATE EXTENSION IF NOT EXISTS vector;
 CREATE EXTENSION IF NOT EXISTS citext;
 
--- Time-ordered UUIDs (version 7): a 48-bit millisecond timestamp, then random bits, so new
--- rows land at the right end of every primary-key index. PostgreSQL 15 has no built-in.
+-- Time-ordered UUIDs (version 7, RFC 9562): 48 bits of Unix milliseconds, then 12 bits of
+-- sub-millisecond clock (method 3), then random bits, so new rows land at the right end of every
+-- primary-key index, in insertion order. PostgreSQL 15 has no built-in.
 CREATE FUNCTION uuid_generate_v7() RETURNS uuid AS $$
+DECLARE
+    moment numeric := extract(epoch FROM clock_timestamp()) * 1000;
+    milliseconds bigint := floor(moment);
+    fraction int := floor((moment - milliseconds) * 4096);
 BEGIN
+    -- gen_random_uuid() already carries the RFC variant bits; 0x7000 sets version 7.
     RETURN encode(
-        set_bit(
-            set_bit(
-                overlay(uuid_send(gen_random_uuid())
-                        PLACING substring(int8send(floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint) FROM 3)
-                        FROM 1 FOR 6),
-                52, 1),
-            53, 1),
+        overlay(
+            overlay(uuid_send(gen_random_uuid()) PLACING substring(int8send(milliseconds) FROM 3) FROM 1 FOR 6)
+            PLACING int2send((28672 + fraction)::smallint) FROM 7 FOR 2),
         'hex')::uuid;
 END
 $$ LANGUAGE plpgsql VOLATILE;

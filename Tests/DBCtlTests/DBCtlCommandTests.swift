@@ -162,3 +162,28 @@ import Testing
         #expect(result.errorOutput.contains("ghost_role"))
     }
 }
+
+@Suite struct GenerateCommandTests {
+    @Test func generateIsDeterministicAndCheckFindsDifferences() async throws {
+        let config = try await TestDatabase.create("dbctl_generate")
+        let migrations = ProjectPaths.migrations.path
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("generated-\(UUID().uuidString)")
+        let url = config.url
+        #expect(try await CommandRun.dbctl(["deploy", "--database-url", url, "--migrations", migrations]).status == 0)
+        let first = try await CommandRun.dbctl(["generate", "--database-url", url, "--output", output.path])
+        #expect(first.status == 0, "\(first.errorOutput)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: output.path).sorted()
+        #expect(files == ["CharacterFile.swift", "Memory.swift", "Message.swift", "Session.swift", "Specialization.swift", "User.swift", "Vectors.swift"])
+        let before = try files.map { try String(contentsOf: output.appendingPathComponent($0), encoding: .utf8) }
+        #expect(try await CommandRun.dbctl(["generate", "--database-url", url, "--output", output.path]).status == 0)
+        let after = try files.map { try String(contentsOf: output.appendingPathComponent($0), encoding: .utf8) }
+        #expect(before == after, "running generate twice changes nothing")
+        #expect(before == (try files.map { try String(contentsOf: ProjectPaths.root.appendingPathComponent("Sources/Repositories/Generated").appendingPathComponent($0), encoding: .utf8) }),
+                "the committed models match the migrations")
+        #expect(try await CommandRun.dbctl(["generate", "--check", "--database-url", url, "--output", output.path]).status == 0)
+        try "// edited\n".write(to: output.appendingPathComponent("User.swift"), atomically: true, encoding: .utf8)
+        let check = try await CommandRun.dbctl(["generate", "--check", "--database-url", url, "--output", output.path])
+        #expect(check.status == 1)
+        #expect(check.errorOutput.contains("User.swift"))
+    }
+}

@@ -13,7 +13,7 @@ public struct RecordStore<Record: TableRecord>: Sendable {
     /// Inserts a row and returns it as stored (defaults and triggers applied).
     public func insert(_ values: Record.Insert) async throws -> Record {
         let assignments = values.assignments
-        var query = PGQuery("INSERT INTO \(table) ")
+        var query = PGQuery(String("INSERT INTO \(table) "))
         if assignments.isEmpty {
             query.sql += "DEFAULT VALUES"
         } else {
@@ -41,7 +41,7 @@ public struct RecordStore<Record: TableRecord>: Sendable {
             guard let record = try await find(id) else { throw RepositoryError.notFound(table: Record.tableName, id: "\(id)") }
             return record
         }
-        var query = PGQuery("UPDATE \(table) SET ")
+        var query = PGQuery(String("UPDATE \(table) SET "))
         for (index, assignment) in assignments.enumerated() {
             if index > 0 { query.sql += ", " }
             query.parameters.append(assignment.value)
@@ -62,7 +62,7 @@ public struct RecordStore<Record: TableRecord>: Sendable {
     }
 
     public func count(where filter: RecordFilter? = nil) async throws -> Int {
-        var query = PGQuery("SELECT count(*) FROM \(table)")
+        var query = PGQuery(String("SELECT count(*) FROM \(table)"))
         if let filter {
             try validate(filter.columns)
             query.append(" WHERE \(filter.fragment)")
@@ -77,7 +77,7 @@ public struct RecordStore<Record: TableRecord>: Sendable {
         let key = PGQuery.quoteIdentifier(Record.primaryKey)
         let direction = order.descending ? "DESC" : "ASC"
         let comparison = order.descending ? "<" : ">"
-        var query = PGQuery("SELECT \(Record.selectList), \(sortColumn)::text, \(key)::text FROM \(table) WHERE true")
+        var query = PGQuery(String("SELECT \(Record.selectList), \(sortColumn)::text AS pgkit_cursor_value, \(key)::text AS pgkit_cursor_key FROM \(table) WHERE true"))
         if let filter { query.append(" AND (\(filter.fragment))") }
         if let after = page.after {
             let cursor = try PageCursor.decode(after)
