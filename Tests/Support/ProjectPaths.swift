@@ -1,8 +1,6 @@
 import Foundation
-import PGKit
 
-/// A test database with the project's own migrations applied (through `psql`-free SQL: the
-/// migration files are run statement by statement by the caller's migrator).
+/// Where the package's own files are, for tests that use the real migrations and generated code.
 public enum ProjectPaths {
     /// The package root, found from this file's location.
     public static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
