@@ -4,11 +4,15 @@
 -- The migration owner (and superusers) bypass these policies; the app connects as a role that
 -- is a member of chat_app (see `dbctl setup --app-role`).
 
+-- Roles belong to the whole server: another database migrating at the same moment may create
+-- it between the check and the CREATE, which is fine.
 DO $$
 BEGIN
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'chat_app') THEN
         CREATE ROLE chat_app NOLOGIN;
     END IF;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN
+    NULL;
 END
 $$;
 
