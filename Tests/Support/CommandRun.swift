@@ -2,8 +2,9 @@ import Foundation
 
 /// Runs a program to completion and captures its output and exit code, for tests of `dbctl`.
 ///
-/// Uses `posix_spawn` and `waitpid` on a thread of its own (standard input is /dev/null, so
-/// the program sees no terminal).
+/// Uses `posix_spawn` and `waitpid` on a thread of its own. Standard input is /dev/null, so the
+/// program sees no terminal, and it runs in a new empty directory, never in the package (where
+/// `dbctl setup` would regenerate the package's own models, and `.env` would be read).
 public struct CommandRun: Sendable {
     public let status: Int32
     public let output: String
@@ -33,6 +34,9 @@ public struct CommandRun: Sendable {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
+        let workingDirectory = base + ".cwd"
+        try FileManager.default.createDirectory(atPath: workingDirectory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: workingDirectory) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
@@ -40,11 +44,12 @@ public struct CommandRun: Sendable {
         merged["DATABASE_URL"] = nil
         merged["NO_COLOR"] = "1"
         for (key, value) in environment { merged[key] = value }
-        let argv = ([program] + arguments).map { strdup($0) } + [nil]
+        let shellArguments = ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", workingDirectory, program] + arguments
+        let argv = shellArguments.map { strdup($0) } + [nil]
         let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, program, &actions, nil, argv, envp)
+        let result = posix_spawn(&pid, "/bin/sh", &actions, nil, argv, envp)
         guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EINVAL) }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
