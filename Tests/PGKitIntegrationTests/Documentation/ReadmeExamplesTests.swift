@@ -1,0 +1,99 @@
+import Foundation
+import PGKit
+import PGKitTestSupport
+import Testing
+
+/// The README's PGKit examples, run as written (only the setup around them differs).
+@Suite struct ReadmeExamplesTests {
+    static let database = SuiteDatabase("readme")
+
+    struct User: Decodable { var id: UUID; var email: String; var name: String?; var createdAt: Date }
+    struct Point: PGRowDecodable {
+        var x: Int32, y: Int32
+        init(row: PGRow) throws { (x, y) = try row.decode((Int32, Int32).self) }
+    }
+    struct Profile: Codable, Sendable { var name: String; var traits: [String] }
+    struct Cents: PGCodable {
+        var value: Int64
+        static var pgDataType: PGDataType { .int8 }
+        func encode(into buffer: inout PGWriteBuffer) throws(PGError) { buffer.writeInteger(value) }
+        init(value: Int64) { self.value = value }
+        init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: PGDecodingContext) throws(PGError) {
+            value = try Int64(pgBytes: &buffer, type: type, context: context)
+        }
+    }
+
+    @Test func connectionsQueriesAndCodecsWorkAsDocumented() async throws {
+        let config = try await Self.database.configuration()
+        let setup = try await PGConnection.connect(config)
+        try await setup.executeScript("""
+            CREATE TABLE IF NOT EXISTS users (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), email text UNIQUE, name text, created_at timestamptz DEFAULT now());
+            CREATE TABLE IF NOT EXISTS sessions (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), user_id uuid, expires_at timestamptz);
+            CREATE TABLE IF NOT EXISTS messages (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), content text);
+            CREATE TABLE IF NOT EXISTS memories (id uuid, content text, embedding vector(384));
+            CREATE TABLE IF NOT EXISTS character_files (id uuid, content jsonb);
+            INSERT INTO users (email, name) VALUES ('ada@example.com', 'Ada') ON CONFLICT DO NOTHING;
+            """)
+        await setup.close()
+
+        let conn = try await PGConnection.connect(config)
+        let email = "ada@example.com"
+        let rows = try await conn.query("SELECT id, name, created_at FROM users WHERE email = \(email)")
+        for row in rows {
+            let (id, name, createdAt) = try row.decode((UUID, String, Date).self)
+            _ = (id, name, createdAt)
+        }
+        let count = try await conn.query("SELECT count(*) FROM users WHERE created_at > $1", [Date(timeIntervalSinceNow: -86_400)])
+            .scalar(Int.self)
+        #expect(count == 1)
+        let deleted = try await conn.execute("DELETE FROM sessions WHERE expires_at < now()")
+        #expect(deleted == 0)
+
+        let users = try await conn.query("SELECT * FROM users").decode(User.self)
+        #expect(users.map(\.email) == [email])
+        _ = try await conn.query("SELECT 1::int4, 2::int4").decode(Point.self)
+
+        for try await row in conn.stream("SELECT id, content FROM messages") {
+            let (id, content) = try row.decode((UUID, String).self)
+            _ = (id, content)
+        }
+
+        let floats = (0..<384).map { Float($0 % 10) / 10 + 0.05 }
+        let embedding = try PGVector(floats, dimensions: 384)
+        _ = try await conn.query("""
+            SELECT id, content, 1 - (embedding <=> \(embedding)) AS score
+            FROM memories ORDER BY embedding <=> \(embedding) LIMIT 5
+            """)
+        let id = UUID()
+        try await conn.execute("UPDATE character_files SET content = \(PGJSONB(Profile(name: "Ada", traits: ["curious"]))) WHERE id = \(id)")
+        #expect(try await conn.query("SELECT \(Cents(value: 250))::int8").scalar(Cents.self)?.value == 250)
+
+        let userID = try await conn.transaction { tx in
+            let id = try await tx.query("INSERT INTO users (email) VALUES (\("grace@example.com")) RETURNING id").scalar(UUID.self)!
+            try await tx.execute("INSERT INTO sessions (user_id) VALUES (\(id))")
+            return id
+        }
+        _ = userID
+
+        do {
+            try await conn.execute("INSERT INTO users (email) VALUES (\(email))")
+            Issue.record("expected a unique violation")
+        } catch let error as PGError where error.sqlState == .uniqueViolation {
+            #expect(error.constraint == "users_email_key")
+        }
+        await conn.close()
+
+        let pool = PGPool(config: config, configuration: PGPoolConfiguration(
+            minConnections: 2, maxConnections: 10,
+            acquireTimeout: .seconds(5), idleTimeout: .seconds(300), maxLifetime: .seconds(1800),
+            healthCheckAfterIdle: .seconds(30)))
+        let name = try await pool.query("SELECT name FROM users WHERE id = \(users[0].id)").scalar(String.self)
+        #expect(name == "Ada")
+        try await pool.withConnection { conn in _ = try await conn.query("SELECT 1") }
+        try await pool.transaction(.init(isolation: .serializable, retry: .attempts(5))) { tx in
+            _ = try await tx.query("SELECT count(*) FROM users")
+        }
+        _ = pool.statistics.description
+        await pool.shutdown()
+    }
+}
