@@ -205,6 +205,14 @@ public final class PGConnection: Sendable {
         return PGRowStream(channel: channel)
     }
 
+    /// Runs a batch of statements in libpq's pipeline mode (one round trip) and returns each
+    /// statement's result or error, in order. See `PGPipeline` for what a failure does.
+    public func execute(_ pipeline: PGPipeline) async throws -> [Result<PGQueryResult, PGError>] {
+        try await perform { session in
+            try session.execute(pipeline).map { $0.map(PGQueryResult.init(storage:)) }
+        }
+    }
+
     /// Bulk-loads rows with binary `COPY table (columns) FROM STDIN`, encoded with the same
     /// codecs as parameters (vectors included) and streamed in chunks, so memory stays flat for
     /// any row count. Returns the number of rows copied. A value that fails to encode aborts the

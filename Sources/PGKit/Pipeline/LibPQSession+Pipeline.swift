@@ -1,0 +1,100 @@
+import CLibPQ
+import Foundation
+
+extension LibPQSession {
+    /// Sends every statement of `pipeline` in libpq pipeline mode, then collects the results in
+    /// order. Prepared statements from the cache are reused; others go as unnamed statements.
+    func execute(_ pipeline: PGPipeline) throws(PGError) -> [Result<PGResultStorage, PGError>] {
+        guard let connection else { throw PGError(.connectionClosed, "the connection is closed") }
+        guard !pipeline.isEmpty else { return [] }
+        for query in pipeline.queries where !PGBindings.unknownExtensionTypes(in: query.parameters, types: types).isEmpty {
+            try loadExtensionTypes()
+            break
+        }
+        guard PQenterPipelineMode(connection) == 1 else { throw connectionError(query: nil) }
+        defer { PQexitPipelineMode(connection) }
+        // Sending without reading can fill both sides' socket buffers and deadlock, so send in
+        // non-blocking mode and take in the server's replies whenever the output is stuck.
+        PQsetnonblocking(connection, 1)
+        func flush() throws(PGError) {
+            while true {
+                let pending = PQflush(connection)
+                if pending == 0 { return }
+                if pending < 0 { throw connectionError(query: nil) }
+                var descriptor = pollfd(fd: PQsocket(connection), events: Int16(POLLIN | POLLOUT), revents: 0)
+                _ = poll(&descriptor, 1, 1000)
+                if descriptor.revents & Int16(POLLIN) != 0, PQconsumeInput(connection) == 0 { throw connectionError(query: nil) }
+            }
+        }
+
+        var encodingErrors: [Int: PGError] = [:]
+        var syncPoints = 0
+        for (index, query) in pipeline.queries.enumerated() {
+            let bindings: PGBindings
+            do {
+                bindings = try PGBindings(query.parameters, types: types)
+            } catch {
+                // Keep positions aligned: send a statement that does nothing, report the error.
+                encodingErrors[index] = error
+                guard PQsendQueryParams(connection, "SELECT 1 WHERE false", 0, nil, nil, nil, nil, 1) == 1 else {
+                    throw connectionError(query: query.sql)
+                }
+                if !pipeline.transactional { PQpipelineSync(connection); syncPoints += 1 }
+                if index % 64 == 63 { try flush() }
+                continue
+            }
+            let sent = bindings.withCArrays { values, lengths, formats, oids in
+                PQsendQueryParams(connection, query.sql, Int32(bindings.count), oids, values, lengths, formats, 1)
+            }
+            guard sent == 1 else { throw connectionError(query: query.sql) }
+            if !pipeline.transactional {
+                guard PQpipelineSync(connection) == 1 else { throw connectionError(query: query.sql) }
+                syncPoints += 1
+            }
+            if index % 64 == 63 { try flush() }
+        }
+        if pipeline.transactional {
+            guard PQpipelineSync(connection) == 1 else { throw connectionError(query: nil) }
+            syncPoints = 1
+        }
+        try flush()
+        PQsetnonblocking(connection, 0)
+
+        var results: [Result<PGResultStorage, PGError>] = []
+        results.reserveCapacity(pipeline.count)
+        let context = PGDecodingContext(types: types)
+        var index = 0
+        var syncsSeen = 0
+        while syncsSeen < syncPoints {
+            guard let result = PQgetResult(connection) else {
+                // End of one statement's results; a NULL also separates statements.
+                if isBroken { throw connectionError(query: nil) }
+                continue
+            }
+            let status = PQresultStatus(result)
+            switch status {
+            case PGRES_PIPELINE_SYNC:
+                PQclear(result)
+                syncsSeen += 1
+            case PGRES_PIPELINE_ABORTED:
+                PQclear(result)
+                results.append(.failure(encodingErrors[index] ?? .pipelineAborted()))
+                index += 1
+            case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+                if let error = encodingErrors[index] {
+                    PQclear(result)
+                    results.append(.failure(error))
+                } else {
+                    results.append(.success(PGResultStorage(handle: result, context: context)))
+                }
+                index += 1
+            default:
+                let error = makeError(from: result, query: index < pipeline.count ? pipeline.queries[index].sql : nil)
+                PQclear(result)
+                results.append(.failure(encodingErrors[index] ?? error))
+                index += 1
+            }
+        }
+        return results
+    }
+}
