@@ -39,6 +39,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "pgkit-bench", dependencies: ["PGKit", "Repositories"], path: "Benchmarks/PGKitBench"),
+        .executableTarget(name: "bench-libpq", dependencies: ["CLibPQ"], path: "Benchmarks/LibPQBaseline"),
         .target(name: "PGKitTestSupport", dependencies: ["PGKit"], path: "Tests/Support"),
         .testTarget(name: "PGKitTests", dependencies: ["PGKit"]),
         .testTarget(name: "PGKitIntegrationTests", dependencies: ["PGKit", "PGKitTestSupport"]),

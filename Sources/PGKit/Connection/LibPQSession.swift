@@ -138,19 +138,7 @@ final class LibPQSession: @unchecked Sendable {
         if let cached = statements.lookup(key) {
             entry = cached
         } else {
-            let (name, evicted) = statements.insert(key)
-            if let evicted { PQclear(PQexec(connection, "DEALLOCATE \(evicted)")) }
-            let prepared = bindings.oids.withUnsafeBufferPointer { oids in
-                PQprepare(connection, name, query.sql, Int32(bindings.count), oids.baseAddress)
-            }
-            do {
-                let result = try check(prepared, query: query.sql)
-                _ = result
-            } catch {
-                statements.remove(key)
-                throw error
-            }
-            entry = StatementCache.Entry(name: name, lastUse: 0, metadata: nil)
+            entry = StatementCache.Entry(name: try prepare(key, connection: connection), lastUse: 0, metadata: nil)
         }
         let result = bindings.withCArrays { values, lengths, formats, _ in
             PQexecPrepared(connection, entry.name, Int32(bindings.count), values, lengths, formats, 1)
@@ -166,6 +154,30 @@ final class LibPQSession: @unchecked Sendable {
             }
             throw error
         }
+    }
+
+    /// The name of a prepared statement for `sql`, preparing it on first use; nil when the
+    /// cache is off (PgBouncer mode) or the statement is not worth preparing.
+    func preparedStatementName(for sql: String, parameterTypes: [UInt32]) throws(PGError) -> String? {
+        guard let connection, statements.capacity > 0, StatementCache.isCacheable(sql) else { return nil }
+        let key = StatementCache.Key(sql: sql, parameterTypes: parameterTypes)
+        if let cached = statements.lookup(key) { return cached.name }
+        return try prepare(key, connection: connection)
+    }
+
+    private func prepare(_ key: StatementCache.Key, connection: OpaquePointer) throws(PGError) -> String {
+        let (name, evicted) = statements.insert(key)
+        if let evicted { PQclear(PQexec(connection, "DEALLOCATE \(evicted)")) }
+        let prepared = key.parameterTypes.withUnsafeBufferPointer { oids in
+            PQprepare(connection, name, key.sql, Int32(key.parameterTypes.count), oids.baseAddress)
+        }
+        do {
+            _ = try check(prepared, query: key.sql)
+        } catch {
+            statements.remove(key)
+            throw error
+        }
+        return name
     }
 
     /// Runs SQL through the simple protocol: several statements allowed, no parameters, text results.

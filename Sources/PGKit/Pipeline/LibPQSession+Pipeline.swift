@@ -2,6 +2,21 @@ import CLibPQ
 import Foundation
 
 extension LibPQSession {
+    /// Prepares (once per connection, through the statement cache) each statement the batch
+    /// repeats, before the batch is sent, so the server parses and plans it only once.
+    private func prepareRepeatedStatements(_ pipeline: PGPipeline) throws(PGError) -> [StatementCache.Key: String] {
+        var seen: [String: Int] = [:]
+        for query in pipeline.queries { seen[query.sql, default: 0] += 1 }
+        var names: [StatementCache.Key: String] = [:]
+        for query in pipeline.queries where (seen[query.sql] ?? 0) > 1 {
+            guard let oids = try? PGBindings(query.parameters, types: types).oids else { continue }
+            let key = StatementCache.Key(sql: query.sql, parameterTypes: oids)
+            if names[key] != nil { continue }
+            if let name = try preparedStatementName(for: query.sql, parameterTypes: oids) { names[key] = name }
+        }
+        return names
+    }
+
     /// Sends every statement of `pipeline` in libpq pipeline mode, then collects the results in
     /// order. Prepared statements from the cache are reused; others go as unnamed statements.
     func execute(_ pipeline: PGPipeline) throws(PGError) -> [Result<PGResultStorage, PGError>] {
@@ -11,6 +26,7 @@ extension LibPQSession {
             try loadExtensionTypes()
             break
         }
+        let preparedNames = try prepareRepeatedStatements(pipeline)
         guard PQenterPipelineMode(connection) == 1 else { throw connectionError(query: nil) }
         defer { PQexitPipelineMode(connection) }
         // Sending without reading can fill both sides' socket buffers and deadlock, so send in
@@ -43,8 +59,15 @@ extension LibPQSession {
                 if index % 64 == 63 { try flush() }
                 continue
             }
-            let sent = bindings.withCArrays { values, lengths, formats, oids in
-                PQsendQueryParams(connection, query.sql, Int32(bindings.count), oids, values, lengths, formats, 1)
+            let sent: Int32
+            if let name = preparedNames[StatementCache.Key(sql: query.sql, parameterTypes: bindings.oids)] {
+                sent = bindings.withCArrays { values, lengths, formats, _ in
+                    PQsendQueryPrepared(connection, name, Int32(bindings.count), values, lengths, formats, 1)
+                }
+            } else {
+                sent = bindings.withCArrays { values, lengths, formats, oids in
+                    PQsendQueryParams(connection, query.sql, Int32(bindings.count), oids, values, lengths, formats, 1)
+                }
             }
             guard sent == 1 else { throw connectionError(query: query.sql) }
             if !pipeline.transactional {

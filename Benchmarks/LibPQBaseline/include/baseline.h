@@ -1,0 +1,1 @@
+/* The C baseline has no public headers; SwiftPM wants an include directory for C targets. */

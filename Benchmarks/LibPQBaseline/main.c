@@ -1,0 +1,423 @@
+/*
+ * The benchmark floor: docs/BENCHMARK_WORKLOADS.md in plain C over libpq, binary format,
+ * prepared statements, the same data (SplitMix64, seed 42) and the same decoding work as the
+ * Swift side. Prints one JSON line per result.
+ *   bench-libpq <conninfo> W1|W2|W3|W4|W5
+ */
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <arpa/inet.h>
+
+static const char *IMPL = "libpq-c";
+
+/* ---- helpers ---------------------------------------------------------------------------- */
+
+typedef struct { uint64_t state; } splitmix64;
+static uint64_t sm_next(splitmix64 *g) {
+    uint64_t z = (g->state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+static float sm_signed_unit(splitmix64 *g) { return (float)(sm_next(g) >> 40) / (float)(1 << 24) * 2.0f - 1.0f; }
+
+static double now_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void die(PGconn *conn, const char *what) {
+    fprintf(stderr, "%s: %s\n", what, conn ? PQerrorMessage(conn) : "");
+    exit(1);
+}
+
+static void check(PGconn *conn, PGresult *res, ExecStatusType expected, const char *what) {
+    if (PQresultStatus(res) != expected) {
+        fprintf(stderr, "%s: %s\n", what, PQresultErrorMessage(res));
+        exit(1);
+    }
+    (void)conn;
+}
+
+static void exec_ok(PGconn *conn, const char *sql) {
+    PGresult *res = PQexec(conn, sql);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) die(conn, sql);
+    PQclear(res);
+}
+
+static uint16_t be16(const char *p) { uint16_t v; memcpy(&v, p, 2); return ntohs(v); }
+static uint32_t be32(const char *p) { uint32_t v; memcpy(&v, p, 4); return ntohl(v); }
+static uint64_t be64(const char *p) { uint64_t hi = be32(p), lo = be32(p + 4); return (hi << 32) | lo; }
+static void put16(char *p, uint16_t v) { v = htons(v); memcpy(p, &v, 2); }
+static void put32(char *p, uint32_t v) { v = htonl(v); memcpy(p, &v, 4); }
+static void put64(char *p, uint64_t v) { put32(p, (uint32_t)(v >> 32)); put32(p + 4, (uint32_t)v); }
+
+static int compare_doubles(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+static double median(double *values, int count) {
+    qsort(values, count, sizeof(double), compare_doubles);
+    return values[count / 2];
+}
+
+/* Microseconds since 2000-01-01 for 2025-01-01T00:00:00Z. */
+static const int64_t BASE_MICROS = (int64_t)(1735689600 - 946684800) * 1000000;
+
+typedef struct { int64_t id; char email[64]; char name[64]; int64_t created_at; } user_row;
+typedef struct { unsigned char id[16]; unsigned char session_id[16]; char role[16]; char content[256]; int64_t created_at; } message_row;
+
+static void decode_user(PGresult *res, int row, user_row *out) {
+    out->id = (int64_t)be64(PQgetvalue(res, row, 0));
+    int len = PQgetlength(res, row, 1);
+    memcpy(out->email, PQgetvalue(res, row, 1), len < 63 ? len : 63); out->email[len < 63 ? len : 63] = 0;
+    len = PQgetlength(res, row, 2);
+    memcpy(out->name, PQgetvalue(res, row, 2), len < 63 ? len : 63); out->name[len < 63 ? len : 63] = 0;
+    out->created_at = (int64_t)be64(PQgetvalue(res, row, 3));
+}
+
+static const char *W1_SQL = "SELECT id, email, name, created_at FROM bench_users WHERE id = $1";
+
+/* ---- W1: point select, one connection --------------------------------------------------- */
+
+static void w1(const char *conninfo) {
+    PGconn *conn = PQconnectdb(conninfo);
+    if (PQstatus(conn) != CONNECTION_OK) die(conn, "connect");
+    Oid types[1] = {20};
+    PGresult *prep = PQprepare(conn, "w1", W1_SQL, 1, types);
+    check(conn, prep, PGRES_COMMAND_OK, "prepare"); PQclear(prep);
+    splitmix64 g = {42};
+    const int n = 20000;
+    double *latencies = malloc(sizeof(double) * n);
+    user_row row;
+    int64_t checksum = 0;
+    double start = now_seconds();
+    for (int i = 0; i < n; i++) {
+        double t0 = now_seconds();
+        char param[8];
+        put64(param, sm_next(&g) % 10000 + 1);
+        const char *values[1] = {param};
+        int lengths[1] = {8}, formats[1] = {1};
+        PGresult *res = PQexecPrepared(conn, "w1", 1, values, lengths, formats, 1);
+        check(conn, res, PGRES_TUPLES_OK, "W1 query");
+        decode_user(res, 0, &row);
+        checksum += row.id;
+        PQclear(res);
+        latencies[i] = (now_seconds() - t0) * 1e6;
+    }
+    double elapsed = now_seconds() - start;
+    double p50 = median(latencies, n);
+    double p99 = latencies[(int)(n * 0.99)];
+    printf("{\"impl\": \"%s\", \"workload\": \"W1\", \"qps\": %.1f, \"p50_us\": %.1f, \"p99_us\": %.1f}\n", IMPL, n / elapsed, p50, p99);
+    if (checksum == 0) fprintf(stderr, "impossible\n");
+    free(latencies);
+    PQfinish(conn);
+}
+
+/* ---- W2: 8 workers over a pool of 4 connections ---------------------------------------- */
+
+typedef struct {
+    PGconn *connections[4];
+    int available[4];
+    int available_count;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+} pool;
+
+static pool the_pool;
+
+static PGconn *pool_acquire(void) {
+    pthread_mutex_lock(&the_pool.lock);
+    while (the_pool.available_count == 0) pthread_cond_wait(&the_pool.changed, &the_pool.lock);
+    PGconn *conn = the_pool.connections[the_pool.available[--the_pool.available_count]];
+    pthread_mutex_unlock(&the_pool.lock);
+    return conn;
+}
+
+static void pool_release(PGconn *conn) {
+    pthread_mutex_lock(&the_pool.lock);
+    for (int i = 0; i < 4; i++) if (the_pool.connections[i] == conn) the_pool.available[the_pool.available_count++] = i;
+    pthread_cond_signal(&the_pool.changed);
+    pthread_mutex_unlock(&the_pool.lock);
+}
+
+static void *w2_worker(void *arg) {
+    int worker = (int)(intptr_t)arg;
+    splitmix64 g = {42 + (uint64_t)worker + 1};
+    user_row row;
+    for (int i = 0; i < 5000; i++) {
+        PGconn *conn = pool_acquire();
+        char param[8];
+        put64(param, sm_next(&g) % 10000 + 1);
+        const char *values[1] = {param};
+        int lengths[1] = {8}, formats[1] = {1};
+        PGresult *res = PQexecPrepared(conn, "w1", 1, values, lengths, formats, 1);
+        check(conn, res, PGRES_TUPLES_OK, "W2 query");
+        decode_user(res, 0, &row);
+        PQclear(res);
+        pool_release(conn);
+    }
+    return NULL;
+}
+
+static void w2(const char *conninfo) {
+    pthread_mutex_init(&the_pool.lock, NULL);
+    pthread_cond_init(&the_pool.changed, NULL);
+    Oid types[1] = {20};
+    for (int i = 0; i < 4; i++) {
+        the_pool.connections[i] = PQconnectdb(conninfo);
+        if (PQstatus(the_pool.connections[i]) != CONNECTION_OK) die(the_pool.connections[i], "connect");
+        PGresult *prep = PQprepare(the_pool.connections[i], "w1", W1_SQL, 1, types);
+        check(the_pool.connections[i], prep, PGRES_COMMAND_OK, "prepare"); PQclear(prep);
+        the_pool.available[i] = i;
+    }
+    the_pool.available_count = 4;
+    pthread_t threads[8];
+    double start = now_seconds();
+    for (int i = 0; i < 8; i++) pthread_create(&threads[i], NULL, w2_worker, (void *)(intptr_t)i);
+    for (int i = 0; i < 8; i++) pthread_join(threads[i], NULL);
+    double elapsed = now_seconds() - start;
+    printf("{\"impl\": \"%s\", \"workload\": \"W2\", \"qps\": %.1f}\n", IMPL, 40000 / elapsed);
+    for (int i = 0; i < 4; i++) PQfinish(the_pool.connections[i]);
+}
+
+/* ---- W3: large read ------------------------------------------------------------------- */
+
+static void w3(const char *conninfo) {
+    PGconn *conn = PQconnectdb(conninfo);
+    if (PQstatus(conn) != CONNECTION_OK) die(conn, "connect");
+    double rates[5];
+    message_row *rows = malloc(sizeof(message_row) * 100000);
+    for (int round = 0; round < 5; round++) {
+        double start = now_seconds();
+        PGresult *res = PQexecParams(conn, "SELECT id, session_id, role, content, created_at FROM bench_messages", 0, NULL, NULL, NULL, NULL, 1);
+        check(conn, res, PGRES_TUPLES_OK, "W3 query");
+        int n = PQntuples(res);
+        for (int i = 0; i < n; i++) {
+            message_row *r = &rows[i];
+            memcpy(r->id, PQgetvalue(res, i, 0), 16);
+            memcpy(r->session_id, PQgetvalue(res, i, 1), 16);
+            int len = PQgetlength(res, i, 2);
+            memcpy(r->role, PQgetvalue(res, i, 2), len < 15 ? len : 15); r->role[len < 15 ? len : 15] = 0;
+            len = PQgetlength(res, i, 3);
+            memcpy(r->content, PQgetvalue(res, i, 3), len < 255 ? len : 255); r->content[len < 255 ? len : 255] = 0;
+            r->created_at = (int64_t)be64(PQgetvalue(res, i, 4));
+        }
+        PQclear(res);
+        rates[round] = n / (now_seconds() - start);
+    }
+    printf("{\"impl\": \"%s\", \"workload\": \"W3\", \"rows_per_s\": %.1f}\n", IMPL, median(rates, 5));
+    free(rows);
+    PQfinish(conn);
+}
+
+/* ---- W4: bulk insert ------------------------------------------------------------------- */
+
+/* The W3/W4 row generator: shared with the Swift side (Benchmarks/PGKitBench/BenchData.swift). */
+static void make_messages(message_row *rows, int count) {
+    splitmix64 g = {42};
+    unsigned char sessions[1000][16];
+    for (int s = 0; s < 1000; s++) { uint64_t a = sm_next(&g), b = sm_next(&g); memcpy(sessions[s], &a, 8); memcpy(sessions[s] + 8, &b, 8); }
+    static const char *roles[3] = {"user", "assistant", "system"};
+    for (int i = 0; i < count; i++) {
+        uint64_t a = sm_next(&g), b = sm_next(&g);
+        memcpy(rows[i].id, &a, 8); memcpy(rows[i].id + 8, &b, 8);
+        memcpy(rows[i].session_id, sessions[sm_next(&g) % 1000], 16);
+        strcpy(rows[i].role, roles[i % 3]);
+        for (int c = 0; c < 200; c += 8) {
+            uint64_t bits = sm_next(&g);
+            for (int k = 0; k < 8; k++) rows[i].content[c + k] = 'a' + (char)(((bits >> (k * 8)) & 0xff) % 26);
+        }
+        rows[i].content[200] = 0;
+        rows[i].created_at = BASE_MICROS + (int64_t)i * 1000000;
+    }
+}
+
+static const char *W4_INSERT = "INSERT INTO bench_messages_load (id, session_id, role, content, created_at) VALUES ($1, $2, $3, $4, $5)";
+
+static void bind_message(const message_row *r, char *ts, const char **values, int *lengths) {
+    put64(ts, (uint64_t)r->created_at);
+    values[0] = (const char *)r->id; lengths[0] = 16;
+    values[1] = (const char *)r->session_id; lengths[1] = 16;
+    values[2] = r->role; lengths[2] = (int)strlen(r->role);
+    values[3] = r->content; lengths[3] = 200;
+    values[4] = ts; lengths[4] = 8;
+}
+
+static void w4(const char *conninfo) {
+    const int n = 50000;
+    message_row *rows = malloc(sizeof(message_row) * n);
+    make_messages(rows, n);
+    PGconn *conn = PQconnectdb(conninfo);
+    if (PQstatus(conn) != CONNECTION_OK) die(conn, "connect");
+    Oid types[5] = {2950, 2950, 25, 25, 1184};
+    int formats[5] = {1, 1, 1, 1, 1};
+    PGresult *prep = PQprepare(conn, "w4", W4_INSERT, 5, types);
+    check(conn, prep, PGRES_COMMAND_OK, "prepare"); PQclear(prep);
+
+    /* W4a: one INSERT per row in one transaction */
+    exec_ok(conn, "TRUNCATE bench_messages_load");
+    double start = now_seconds();
+    exec_ok(conn, "BEGIN");
+    for (int i = 0; i < n; i++) {
+        const char *values[5]; int lengths[5]; char ts[8];
+        bind_message(&rows[i], ts, values, lengths);
+        PGresult *res = PQexecPrepared(conn, "w4", 5, values, lengths, formats, 1);
+        check(conn, res, PGRES_COMMAND_OK, "W4a insert"); PQclear(res);
+    }
+    exec_ok(conn, "COMMIT");
+    printf("{\"impl\": \"%s\", \"workload\": \"W4a\", \"rows_per_s\": %.1f}\n", IMPL, n / (now_seconds() - start));
+
+    /* W4b: COPY FROM STDIN (FORMAT binary) */
+    exec_ok(conn, "TRUNCATE bench_messages_load");
+    start = now_seconds();
+    PGresult *res = PQexec(conn, "COPY bench_messages_load (id, session_id, role, content, created_at) FROM STDIN (FORMAT binary)");
+    check(conn, res, PGRES_COPY_IN, "COPY"); PQclear(res);
+    size_t capacity = 1 << 16, used = 0;
+    char *buffer = malloc(capacity + 512);
+    static const char header[19] = "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0";
+    memcpy(buffer, header, 19); used = 19;
+    for (int i = 0; i < n; i++) {
+        const message_row *r = &rows[i];
+        int role_len = (int)strlen(r->role);
+        char *p = buffer + used;
+        put16(p, 5); p += 2;
+        put32(p, 16); p += 4; memcpy(p, r->id, 16); p += 16;
+        put32(p, 16); p += 4; memcpy(p, r->session_id, 16); p += 16;
+        put32(p, (uint32_t)role_len); p += 4; memcpy(p, r->role, role_len); p += role_len;
+        put32(p, 200); p += 4; memcpy(p, r->content, 200); p += 200;
+        put32(p, 8); p += 4; put64(p, (uint64_t)r->created_at); p += 8;
+        used = (size_t)(p - buffer);
+        if (used >= capacity) { if (PQputCopyData(conn, buffer, (int)used) != 1) die(conn, "copy data"); used = 0; }
+    }
+    put16(buffer + used, 0xFFFF); used += 2;
+    if (PQputCopyData(conn, buffer, (int)used) != 1 || PQputCopyEnd(conn, NULL) != 1) die(conn, "copy end");
+    res = PQgetResult(conn);
+    check(conn, res, PGRES_COMMAND_OK, "COPY result"); PQclear(res);
+    while ((res = PQgetResult(conn)) != NULL) PQclear(res);
+    printf("{\"impl\": \"%s\", \"workload\": \"W4b\", \"rows_per_s\": %.1f}\n", IMPL, n / (now_seconds() - start));
+    free(buffer);
+
+    /* W4c: one INSERT per row in pipeline mode, one transaction, synced every 1,000 rows */
+    exec_ok(conn, "TRUNCATE bench_messages_load");
+    start = now_seconds();
+    exec_ok(conn, "BEGIN");
+    if (PQenterPipelineMode(conn) != 1) die(conn, "pipeline");
+    for (int chunk = 0; chunk < n; chunk += 1000) {
+        for (int i = chunk; i < chunk + 1000 && i < n; i++) {
+            const char *values[5]; int lengths[5]; char ts[8];
+            bind_message(&rows[i], ts, values, lengths);
+            if (PQsendQueryPrepared(conn, "w4", 5, values, lengths, formats, 1) != 1) die(conn, "send");
+        }
+        if (PQpipelineSync(conn) != 1) die(conn, "sync");
+        int synced = 0;
+        while (!synced) {
+            PGresult *r = PQgetResult(conn);
+            if (r == NULL) continue;
+            ExecStatusType status = PQresultStatus(r);
+            if (status == PGRES_PIPELINE_SYNC) synced = 1;
+            else if (status != PGRES_COMMAND_OK) die(conn, "W4c insert");
+            PQclear(r);
+        }
+    }
+    PQexitPipelineMode(conn);
+    exec_ok(conn, "COMMIT");
+    printf("{\"impl\": \"%s\", \"workload\": \"W4c\", \"rows_per_s\": %.1f}\n", IMPL, n / (now_seconds() - start));
+    free(rows);
+    PQfinish(conn);
+}
+
+/* ---- W5: vectors ----------------------------------------------------------------------- */
+
+static void w5(const char *conninfo) {
+    const int n = 10000, dims = 384;
+    splitmix64 g = {42};
+    float *embeddings = malloc(sizeof(float) * n * dims);
+    for (int i = 0; i < n * dims; i++) embeddings[i] = sm_signed_unit(&g);
+    PGconn *conn = PQconnectdb(conninfo);
+    if (PQstatus(conn) != CONNECTION_OK) die(conn, "connect");
+    exec_ok(conn, "DROP INDEX IF EXISTS bench_memories_embedding");
+    exec_ok(conn, "TRUNCATE bench_memories");
+    PGresult *res = PQexec(conn, "SELECT oid FROM pg_type WHERE typname = 'vector'");
+    check(conn, res, PGRES_TUPLES_OK, "vector oid");
+    Oid vector_oid = (Oid)strtoul(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
+
+    double start = now_seconds();
+    res = PQexec(conn, "COPY bench_memories (id, user_id, content, embedding) FROM STDIN (FORMAT binary)");
+    check(conn, res, PGRES_COPY_IN, "COPY"); PQclear(res);
+    size_t capacity = 1 << 16, used = 0;
+    char *buffer = malloc(capacity + 4096);
+    static const char header[19] = "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0";
+    memcpy(buffer, header, 19); used = 19;
+    for (int i = 0; i < n; i++) {
+        int64_t id = i + 1;
+        char content[32];
+        int content_len = snprintf(content, sizeof content, "memory %lld", (long long)id);
+        char *p = buffer + used;
+        put16(p, 4); p += 2;
+        put32(p, 8); p += 4; put64(p, (uint64_t)id); p += 8;
+        put32(p, 8); p += 4; put64(p, (uint64_t)(id % 100)); p += 8;
+        put32(p, (uint32_t)content_len); p += 4; memcpy(p, content, content_len); p += content_len;
+        put32(p, 4 + 4 * dims); p += 4; put16(p, dims); p += 2; put16(p, 0); p += 2;
+        for (int d = 0; d < dims; d++) { uint32_t bits; memcpy(&bits, &embeddings[i * dims + d], 4); put32(p, bits); p += 4; }
+        used = (size_t)(p - buffer);
+        if (used >= capacity) { if (PQputCopyData(conn, buffer, (int)used) != 1) die(conn, "copy data"); used = 0; }
+    }
+    put16(buffer + used, 0xFFFF); used += 2;
+    if (PQputCopyData(conn, buffer, (int)used) != 1 || PQputCopyEnd(conn, NULL) != 1) die(conn, "copy end");
+    res = PQgetResult(conn);
+    check(conn, res, PGRES_COMMAND_OK, "COPY result"); PQclear(res);
+    while ((res = PQgetResult(conn)) != NULL) PQclear(res);
+    double insert_rate = n / (now_seconds() - start);
+
+    exec_ok(conn, "CREATE INDEX bench_memories_embedding ON bench_memories USING hnsw (embedding vector_cosine_ops)");
+    Oid types[1] = {vector_oid};
+    PGresult *prep = PQprepare(conn, "w5", "SELECT id, content, embedding <=> $1 AS distance FROM bench_memories ORDER BY embedding <=> $1 LIMIT 10", 1, types);
+    check(conn, prep, PGRES_COMMAND_OK, "prepare"); PQclear(prep);
+    char param[4 + 4 * 384];
+    double checksum = 0;
+    start = now_seconds();
+    for (int q = 0; q < 500; q++) {
+        put16(param, dims); put16(param + 2, 0);
+        for (int d = 0; d < dims; d++) { float f = sm_signed_unit(&g); uint32_t bits; memcpy(&bits, &f, 4); put32(param + 4 + 4 * d, bits); }
+        const char *values[1] = {param};
+        int lengths[1] = {(int)sizeof param}, formats[1] = {1};
+        res = PQexecPrepared(conn, "w5", 1, values, lengths, formats, 1);
+        check(conn, res, PGRES_TUPLES_OK, "W5 query");
+        for (int i = 0; i < PQntuples(res); i++) {
+            int64_t id = (int64_t)be64(PQgetvalue(res, i, 0));
+            char content[64];
+            int len = PQgetlength(res, i, 1);
+            memcpy(content, PQgetvalue(res, i, 1), len < 63 ? len : 63); content[len < 63 ? len : 63] = 0;
+            uint64_t bits = be64(PQgetvalue(res, i, 2));
+            double distance; memcpy(&distance, &bits, 8);
+            checksum += distance + (double)id;
+        }
+        PQclear(res);
+    }
+    double qps = 500 / (now_seconds() - start);
+    printf("{\"impl\": \"%s\", \"workload\": \"W5\", \"insert_rows_per_s\": %.1f, \"qps\": %.1f}\n", IMPL, insert_rate, qps);
+    if (checksum == 0) fprintf(stderr, "impossible\n");
+    free(buffer); free(embeddings);
+    PQfinish(conn);
+}
+
+int main(int argc, char **argv) {
+    if (argc != 3) { fprintf(stderr, "usage: bench-libpq CONNINFO W1|W2|W3|W4|W5\n"); return 2; }
+    const char *w = argv[2];
+    if (!strcmp(w, "W1")) w1(argv[1]);
+    else if (!strcmp(w, "W2")) w2(argv[1]);
+    else if (!strcmp(w, "W3")) w3(argv[1]);
+    else if (!strcmp(w, "W4")) w4(argv[1]);
+    else if (!strcmp(w, "W5")) w5(argv[1]);
+    else { fprintf(stderr, "unknown workload %s\n", w); return 2; }
+    fflush(stdout);
+    return 0;
+}

@@ -1,0 +1,160 @@
+import Foundation
+import PGKit
+import Repositories
+
+/// docs/BENCHMARK_WORKLOADS.md through PGKit's public API. Each prints one JSON line.
+enum Workloads {
+    struct User: Sendable { var id: Int64; var email: String; var name: String; var createdAt: Date }
+    struct Message: Sendable { var id: UUID; var sessionID: UUID; var role: String; var content: String; var createdAt: Date }
+
+    static func emit(_ workload: String, _ metrics: KeyValuePairs<String, Double>) {
+        let fields = metrics.map { "\"\($0.key)\": \(String(format: "%.1f", $0.value))" }.joined(separator: ", ")
+        print("{\"impl\": \"pgkit\", \"workload\": \"\(workload)\", \(fields)}")
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    static func user(_ row: PGRow) throws -> User {
+        let (id, email, name, createdAt) = try row.decode((Int64, String, String, Date).self)
+        return User(id: id, email: email, name: name, createdAt: createdAt)
+    }
+
+    static func w1(_ config: PGConfig) async throws {
+        let conn = try await PGConnection.connect(config)
+        var random = SplitMix64(seed: 42)
+        var latencies: [Double] = []
+        latencies.reserveCapacity(20_000)
+        var checksum: Int64 = 0
+        let clock = ContinuousClock()
+        let start = clock.now
+        for _ in 0..<20_000 {
+            let id = Int64(random.next() % 10_000 + 1)
+            let began = clock.now
+            let rows = try await conn.query("SELECT id, email, name, created_at FROM bench_users WHERE id = \(id)")
+            checksum &+= try user(rows[0]).id
+            latencies.append(seconds(clock.now - began) * 1e6)
+        }
+        let elapsed = seconds(clock.now - start)
+        latencies.sort()
+        emit("W1", ["qps": 20_000 / elapsed, "p50_us": latencies[10_000], "p99_us": latencies[19_800]])
+        precondition(checksum != 0)
+        await conn.close()
+    }
+
+    static func w2(_ config: PGConfig) async throws {
+        let pool = PGPool(config: config, configuration: .init(maxConnections: 4))
+        let start = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<8 {
+                group.addTask {
+                    var random = SplitMix64(seed: 42 + UInt64(worker) + 1)
+                    for _ in 0..<5_000 {
+                        let id = Int64(random.next() % 10_000 + 1)
+                        let rows = try await pool.query("SELECT id, email, name, created_at FROM bench_users WHERE id = \(id)")
+                        _ = try user(rows[0])
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        emit("W2", ["qps": 40_000 / seconds(ContinuousClock.now - start)])
+        await pool.shutdown()
+    }
+
+    static func w3(_ config: PGConfig) async throws {
+        let conn = try await PGConnection.connect(config)
+        var rates: [Double] = []
+        for _ in 0..<5 {
+            let start = ContinuousClock.now
+            let rows = try await conn.query("SELECT id, session_id, role, content, created_at FROM bench_messages")
+            var messages: [Message] = []
+            messages.reserveCapacity(rows.count)
+            for row in rows {
+                let (id, session, role, content, created) = try row.decode((UUID, UUID, String, String, Date).self)
+                messages.append(Message(id: id, sessionID: session, role: role, content: content, createdAt: created))
+            }
+            rates.append(Double(messages.count) / seconds(ContinuousClock.now - start))
+        }
+        emit("W3", ["rows_per_s": rates.sorted()[2]])
+        await conn.close()
+    }
+
+    static func w4(_ config: PGConfig) async throws {
+        let messages = BenchData.messages(50_000)
+        let conn = try await PGConnection.connect(config)
+        func insert(_ message: BenchData.Message) -> PGQuery {
+            """
+            INSERT INTO bench_messages_load (id, session_id, role, content, created_at)
+            VALUES (\(message.id), \(message.sessionID), \(message.role), \(message.content), \(message.createdAt))
+            """
+        }
+
+        try await conn.executeScript("TRUNCATE bench_messages_load")
+        var start = ContinuousClock.now
+        try await conn.transaction { tx in
+            for message in messages { try await tx.execute(insert(message)) }
+        }
+        emit("W4a", ["rows_per_s": 50_000 / seconds(ContinuousClock.now - start)])
+
+        try await conn.executeScript("TRUNCATE bench_messages_load")
+        start = ContinuousClock.now
+        try await conn.copyIn(table: "bench_messages_load", columns: ["id", "session_id", "role", "content", "created_at"],
+                              rows: BenchData.MessageRows(messages: messages))
+        emit("W4b", ["rows_per_s": 50_000 / seconds(ContinuousClock.now - start)])
+
+        try await conn.executeScript("TRUNCATE bench_messages_load")
+        start = ContinuousClock.now
+        try await conn.transaction { tx in
+            for chunk in stride(from: 0, to: messages.count, by: 1000) {
+                var pipeline = PGPipeline()
+                for message in messages[chunk..<min(chunk + 1000, messages.count)] { pipeline.append(insert(message)) }
+                for result in try await tx.execute(pipeline) { _ = try result.get() }
+            }
+        }
+        emit("W4c", ["rows_per_s": 50_000 / seconds(ContinuousClock.now - start)])
+        await conn.close()
+    }
+
+    struct MemoryRows: Sequence, Sendable {
+        let embeddings: [Float]
+        func makeIterator() -> AnyIterator<[any PGEncodable]> {
+            var index = 0
+            let embeddings = self.embeddings
+            return AnyIterator {
+                guard index < 10_000 else { return nil }
+                defer { index += 1 }
+                let id = Int64(index + 1)
+                let vector = try! PGVector(Array(embeddings[index * 384..<(index + 1) * 384]))
+                return [id, id % 100, "memory \(id)", vector]
+            }
+        }
+    }
+
+    static func w5(_ config: PGConfig) async throws {
+        var random = SplitMix64(seed: 42)
+        let embeddings = (0..<(10_000 * 384)).map { _ in random.nextSignedUnitFloat() }
+        let conn = try await PGConnection.connect(config)
+        try await conn.executeScript("DROP INDEX IF EXISTS bench_memories_embedding; TRUNCATE bench_memories")
+        var start = ContinuousClock.now
+        try await conn.copyIn(table: "bench_memories", columns: ["id", "user_id", "content", "embedding"], rows: MemoryRows(embeddings: embeddings))
+        let insertRate = 10_000 / seconds(ContinuousClock.now - start)
+        try await conn.executeScript("CREATE INDEX bench_memories_embedding ON bench_memories USING hnsw (embedding vector_cosine_ops)")
+        var checksum = 0.0
+        start = ContinuousClock.now
+        for _ in 0..<500 {
+            let query = try PGVector((0..<384).map { _ in random.nextSignedUnitFloat() })
+            let rows = try await conn.query("""
+                SELECT id, content, embedding <=> \(query) AS distance FROM bench_memories ORDER BY embedding <=> \(query) LIMIT 10
+                """)
+            for row in rows {
+                let (id, content, distance) = try row.decode((Int64, String, Double).self)
+                checksum += distance + Double(id) + Double(content.utf8.count)
+            }
+        }
+        emit("W5", ["insert_rows_per_s": insertRate, "qps": 500 / seconds(ContinuousClock.now - start)])
+        precondition(checksum != 0)
+        await conn.close()
+    }
+}

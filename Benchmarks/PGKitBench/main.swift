@@ -1,0 +1,31 @@
+import Foundation
+import PGKit
+
+// pgkit-bench setup URL | pgkit-bench URL W1..W5 | pgkit-bench report FILE
+let arguments = CommandLine.arguments.dropFirst()
+do {
+    switch (arguments.first, arguments.dropFirst().first) {
+    case ("report", let path?):
+        try BenchReport.run(path)
+    case ("setup", let url?):
+        let conn = try await PGConnection.connect(try PGConfig(url))
+        try await BenchData.setUp(conn)
+        await conn.close()
+    case (let url?, let workload?):
+        let config = try PGConfig(url)
+        switch workload {
+        case "W1": try await Workloads.w1(config)
+        case "W2": try await Workloads.w2(config)
+        case "W3": try await Workloads.w3(config)
+        case "W4": try await Workloads.w4(config)
+        case "W5": try await Workloads.w5(config)
+        default: throw PGError(.invalidConfiguration, "unknown workload \(workload)")
+        }
+    default:
+        FileHandle.standardError.write(Data("usage: pgkit-bench setup URL | pgkit-bench URL W1..W5 | pgkit-bench report FILE\n".utf8))
+        exit(2)
+    }
+} catch {
+    FileHandle.standardError.write(Data("pgkit-bench: \(error)\n".utf8))
+    exit(1)
+}
