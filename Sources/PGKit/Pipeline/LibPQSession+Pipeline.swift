@@ -4,7 +4,7 @@ import Foundation
 extension LibPQSession {
     /// Prepares (once per connection, through the statement cache) each statement the batch
     /// repeats, before the batch is sent, so the server parses and plans it only once.
-    private func prepareRepeatedStatements(_ pipeline: PGPipeline) throws(PGError) -> [StatementCache.Key: String] {
+    private func prepareRepeatedStatements(_ pipeline: PGPipeline) -> [StatementCache.Key: String] {
         var seen: [String: Int] = [:]
         for query in pipeline.queries { seen[query.sql, default: 0] += 1 }
         var names: [StatementCache.Key: String] = [:]
@@ -12,7 +12,8 @@ extension LibPQSession {
             guard let oids = try? PGBindings(query.parameters, types: types).oids else { continue }
             let key = StatementCache.Key(sql: query.sql, parameterTypes: oids)
             if names[key] != nil { continue }
-            if let name = try preparedStatementName(for: query.sql, parameterTypes: oids) { names[key] = name }
+            // A statement that does not prepare (a type error, say) goes unnamed and fails alone.
+            if let name = try? preparedStatementName(for: query.sql, parameterTypes: oids) { names[key] = name }
         }
         return names
     }
@@ -26,7 +27,7 @@ extension LibPQSession {
             try loadExtensionTypes()
             break
         }
-        let preparedNames = try prepareRepeatedStatements(pipeline)
+        let preparedNames = prepareRepeatedStatements(pipeline)
         guard PQenterPipelineMode(connection) == 1 else { throw connectionError(query: nil) }
         defer { PQexitPipelineMode(connection) }
         // Sending without reading can fill both sides' socket buffers and deadlock, so send in
