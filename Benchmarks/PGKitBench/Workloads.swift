@@ -29,12 +29,14 @@ enum Workloads {
         var checksum: Int64 = 0
         let clock = ContinuousClock()
         let start = clock.now
-        for _ in 0..<20_000 {
-            let id = Int64(random.next() % 10_000 + 1)
-            let began = clock.now
-            let rows = try await conn.query("SELECT id, email, name, created_at FROM bench_users WHERE id = \(id)")
-            checksum &+= try user(rows[0]).id
-            latencies.append(seconds(clock.now - began) * 1e6)
+        try await conn.withConnectionThread {
+            for _ in 0..<20_000 {
+                let id = Int64(random.next() % 10_000 + 1)
+                let began = clock.now
+                let rows = try await conn.query("SELECT id, email, name, created_at FROM bench_users WHERE id = \(id)")
+                checksum &+= try user(rows[0]).id
+                latencies.append(seconds(clock.now - began) * 1e6)
+            }
         }
         let elapsed = seconds(clock.now - start)
         latencies.sort()

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The dedicated OS thread that owns one libpq connection and runs its work in order.
 ///
@@ -11,9 +12,14 @@ final class ConnectionThread: @unchecked Sendable {
     private var jobs: [@Sendable () -> Void] = []
     private var head = 0
     private var isStopping = false
+    /// The thread's pthread id, once it runs; lets work already on this thread skip the queue.
+    private let owner = Mutex<pthread_t?>(nil)
 
     init(name: String) {
-        let thread = Thread { [self] in run() }
+        let thread = Thread { [self] in
+            owner.withLock { $0 = pthread_self() }
+            run()
+        }
         thread.name = name
         thread.stackSize = 1 << 20
         thread.start()
@@ -28,6 +34,12 @@ final class ConnectionThread: @unchecked Sendable {
         jobs.append(job)
         condition.signal()
         return true
+    }
+
+    /// Whether the caller is running on this thread right now.
+    var isCurrent: Bool {
+        guard let owner = owner.withLock({ $0 }) else { return false }
+        return pthread_equal(owner, pthread_self()) != 0
     }
 
     /// Runs the jobs already queued, then ends the thread.
@@ -55,5 +67,16 @@ final class ConnectionThread: @unchecked Sendable {
             condition.unlock()
             job()
         }
+    }
+}
+
+/// The connection thread can also run Swift tasks: a task that prefers it as its executor
+/// (`PGConnection.withConnectionThread`) runs right here, and its statements call libpq
+/// directly, with no hand-off between threads at all.
+extension ConnectionThread: TaskExecutor {
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        submit { job.runSynchronously(on: executor) }
     }
 }

@@ -64,6 +64,7 @@ public final class PGPool: Sendable {
     // MARK: Using connections
 
     /// Lends a connection to `body` and takes it back afterwards, whatever happens.
+    @discardableResult
     public func withConnection<T>(_ body: (PGConnection) async throws -> T) async throws -> T {
         let (id, connection) = try await acquire()
         do {
@@ -95,6 +96,7 @@ public final class PGPool: Sendable {
     }
 
     /// Runs `body` in a transaction on one pooled connection (see `PGConnection.transaction`).
+    @discardableResult
     public func transaction<T>(
         _ options: PGTransactionOptions = PGTransactionOptions(),
         _ body: (PGConnection) async throws -> T

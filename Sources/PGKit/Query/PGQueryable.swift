@@ -9,6 +9,7 @@ public protocol PGQueryable: Sendable {
     @discardableResult
     func execute(_ query: PGQuery) async throws -> Int
     /// Runs `body` in a transaction (a savepoint when already in one).
+    @discardableResult
     func transaction<T>(_ options: PGTransactionOptions, _ body: (PGConnection) async throws -> T) async throws -> T
     /// Bulk-loads rows with binary `COPY ... FROM STDIN`; returns the number of rows copied.
     @discardableResult

@@ -11,6 +11,7 @@ extension PGConnection {
     /// }
     /// ```
     /// With `options.retry`, a serialization failure or deadlock reruns the whole body.
+    @discardableResult
     public func transaction<T>(
         _ options: PGTransactionOptions = PGTransactionOptions(),
         _ body: (PGConnection) async throws -> T

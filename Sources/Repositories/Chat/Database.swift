@@ -48,6 +48,7 @@ public final class Database: Sendable {
 
     /// Runs `body` in one transaction with the same repositories; commits when it returns,
     /// rolls back when it throws.
+    @discardableResult
     public func transaction<T>(_ options: PGTransactionOptions = PGTransactionOptions(),
                                _ body: (ChatRepositories) async throws -> T) async throws -> T {
         try await pool.transaction(options) { connection in
@@ -57,6 +58,7 @@ public final class Database: Sendable {
 
     /// Runs `body` in one transaction acting for `userId`: with row-level security on, every
     /// statement inside sees only that user's rows, even one that forgets its filter.
+    @discardableResult
     public func asUser<T>(_ userId: UUID, _ body: (ChatRepositories) async throws -> T) async throws -> T {
         try await pool.transaction(PGTransactionOptions()) { connection in
             try await CurrentUser.set(userId, on: connection)

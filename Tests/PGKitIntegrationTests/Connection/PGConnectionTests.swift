@@ -145,3 +145,48 @@ func residentMemoryBytes() -> Int {
     let fields = statm.split(separator: " ")
     return (fields.count > 1 ? Int(fields[1]) ?? 0 : 0) * Int(sysconf(Int32(_SC_PAGESIZE)))
 }
+
+@Suite struct ConnectionThreadAffinityTests {
+    static let database = SuiteDatabase("affinity")
+
+    @Test func statementsRunDirectlyOnTheConnectionThread() async throws {
+        try await Self.database.withConnection { conn throws in
+            let total = try await conn.withConnectionThread {
+                var total: Int64 = 0
+                for value in 1...200 { total += try await conn.query("SELECT \(Int64(value))").scalar(Int64.self)! }
+                try await conn.transaction { tx in try await tx.execute("CREATE TEMP TABLE pinned (x int)") }
+                return total
+            }
+            #expect(total == 20_100)
+            // Other tasks can use the connection at the same time; their work is queued.
+            async let other = conn.query("SELECT 7").scalar(Int.self)
+            let pinned = try await conn.withConnectionThread { try await conn.query("SELECT 8").scalar(Int.self) }
+            #expect(try await other == 7 && pinned == 8)
+        }
+    }
+
+    @Test func cancellationStillReachesTheServer() async throws {
+        try await Self.database.withConnection { conn throws in
+            let started = ContinuousClock.now
+            let task = Task { try await conn.withConnectionThread { try await conn.query("SELECT pg_sleep(30)") } }
+            try await Task.sleep(for: .milliseconds(300))
+            task.cancel()
+            await #expect(throws: PGError.self) { try await task.value }
+            #expect(ContinuousClock.now - started < .seconds(3))
+            #expect(try await conn.query("SELECT 1").scalar(Int.self) == 1)
+        }
+    }
+
+    @Test func streamingInsideIsRefusedInsteadOfDeadlocking() async throws {
+        try await Self.database.withConnection { conn throws in
+            try await conn.withConnectionThread {
+                await #expect(throws: PGError.self) {
+                    for try await _ in conn.stream("SELECT generate_series(1, 10)") {}
+                }
+            }
+            var count = 0
+            for try await _ in conn.stream("SELECT generate_series(1, 10)") { count += 1 }
+            #expect(count == 10)
+        }
+    }
+}
