@@ -75,6 +75,21 @@ import Testing
         }
         _ = userID
 
+        try await conn.executeScript("CREATE TABLE IF NOT EXISTS notes (id uuid, body text)")
+        let ids = [users[0].id]
+        try await conn.withConnectionThread {
+            for id in ids { _ = try await conn.query("SELECT name FROM users WHERE id = \(id)") }
+        }
+        let texts = ["one", "two"]
+        var pipeline = PGPipeline()
+        for text in texts { pipeline.append("INSERT INTO notes (body) VALUES (\(text))") }
+        let results = try await conn.execute(pipeline)
+        #expect(results.allSatisfy { (try? $0.get()) != nil })
+        struct Note { var id: UUID; var body: String }
+        let notes = [Note(id: UUID(), body: "three")]
+        try await conn.copyIn(table: "notes", columns: ["id", "body"], rows: notes.map { [$0.id, $0.body] })
+        #expect(try await conn.query("SELECT count(*) FROM notes").scalar(Int.self) == 3)
+
         do {
             try await conn.execute("INSERT INTO users (email) VALUES (\(email))")
             Issue.record("expected a unique violation")
