@@ -205,15 +205,7 @@ public struct Migrator: Sendable {
     // MARK: Connection and lock
 
     private func withConnection<T>(_ body: (PGConnection) async throws -> T) async throws -> T {
-        let connection = try await PGConnection.connect(config)
-        do {
-            let value = try await body(connection)
-            await connection.close()
-            return value
-        } catch {
-            await connection.close()
-            throw error
-        }
+        try await PGConnection.withConnection(config, body)
     }
 
     /// Holds the session-level advisory lock around `body`, waiting up to `lockTimeout`.

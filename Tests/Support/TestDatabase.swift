@@ -71,14 +71,6 @@ public final class SuiteDatabase: Sendable {
 
     /// Runs `body` with a new connection and closes it afterwards.
     public func withConnection<T>(_ body: (PGConnection) async throws -> T) async throws -> T {
-        let connection = try await connect()
-        do {
-            let value = try await body(connection)
-            await connection.close()
-            return value
-        } catch {
-            await connection.close()
-            throw error
-        }
+        try await PGConnection.withConnection(try await config.value, body)
     }
 }

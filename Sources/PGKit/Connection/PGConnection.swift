@@ -80,6 +80,23 @@ public final class PGConnection: Sendable {
         return PGConnection(config: config, logger: logger, thread: thread, opened: opened)
     }
 
+    /// Opens a connection, runs `body` with it, and closes it whatever happens.
+    /// ```swift
+    /// let count = try await PGConnection.withConnection(config) { try await $0.query("SELECT count(*) FROM users").scalar(Int.self) }
+    /// ```
+    public static func withConnection<T>(_ config: PGConfig, logger: Logger = Logger(label: "pgkit"),
+                                         _ body: (PGConnection) async throws -> T) async throws -> T {
+        let connection = try await connect(config, logger: logger)
+        do {
+            let value = try await body(connection)
+            await connection.close()
+            return value
+        } catch {
+            await connection.close()
+            throw error
+        }
+    }
+
     deinit {
         cancellation.uninstall()
         let session = self.session
