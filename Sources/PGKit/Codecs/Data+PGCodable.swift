@@ -4,7 +4,7 @@ extension Data: PGCodable {
     public static var pgDataType: PGDataType { .bytea }
     public func encode(into buffer: inout PGWriteBuffer) throws(PGError) { buffer.writeBytes(self) }
     public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: PGDecodingContext) throws(PGError) {
-        try context.expect(type, in: [.bytea], for: Data.self)
+        try context.expect(type, is: .bytea, for: Data.self)
         self = Data(buffer.readRemaining())
     }
 }

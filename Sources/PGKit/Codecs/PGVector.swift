@@ -61,7 +61,7 @@ extension PGVector: PGCodable {
 
     public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: PGDecodingContext) throws(PGError) {
         if context.types.oid(named: "vector") != nil {
-            try context.expect(type, in: [.vector], for: PGVector.self)
+            try context.expect(type, is: .vector, for: PGVector.self)
         } else if PGDataType.builtinNames[type] != nil {
             throw PGError(.decodingFailed, "cannot read a \(context.typeName(type)) column as PGVector")
         }

@@ -13,8 +13,10 @@ extension String: PGCodable {
 
     /// Reads text, varchar, name, char and citext columns; rejects invalid UTF-8.
     public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: PGDecodingContext) throws(PGError) {
-        guard PGDataType.textOIDs.contains(type) || context.types.oid(type, is: .citext) else {
-            throw PGError(.decodingFailed, "cannot read a \(context.typeName(type)) column as String")
+        switch type {
+        case 25, 1043, 19, 1042, 705, 18: break  // text, varchar, name, bpchar, unknown, char
+        default:
+            guard context.types.oid(type, is: .citext) else { throw context.mismatch(type, String.self) }
         }
         let raw = buffer.readRemaining()
         guard let text = String(validating: raw.bindMemory(to: UInt8.self), as: UTF8.self) else {

@@ -6,7 +6,7 @@ extension UUID: PGCodable {
         withUnsafeBytes(of: uuid) { buffer.writeBytes($0) }
     }
     public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: PGDecodingContext) throws(PGError) {
-        try context.expect(type, in: [.uuid], for: UUID.self)
+        try context.expect(type, is: .uuid, for: UUID.self)
         let raw = try buffer.readSlice(16)
         try buffer.expectEnd("uuid")
         var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)

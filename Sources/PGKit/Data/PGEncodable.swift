@@ -50,10 +50,17 @@ public struct PGDecodingContext: Sendable {
 
     public init(types: PGTypeRegistry = PGTypeRegistry()) { self.types = types }
 
-    /// Throws a uniform type-mismatch error unless `oid` is one of `accepted`.
-    public func expect(_ oid: UInt32, in accepted: [PGDataType], for swiftType: Any.Type) throws(PGError) {
-        for type in accepted where types.oid(oid, is: type) { return }
-        throw PGError(.decodingFailed, "cannot read a \(typeName(oid)) column as \(swiftType)")
+    /// Throws a uniform type-mismatch error unless `oid` is `accepted`'s.
+    @inlinable
+    public func expect(_ oid: UInt32, is accepted: PGDataType, for swiftType: Any.Type) throws(PGError) {
+        if accepted.oid == oid && oid != 0 { return }
+        if accepted.isExtension && types.oid(oid, is: accepted) { return }
+        throw mismatch(oid, swiftType)
+    }
+
+    /// The error for reading a column of type `oid` as `swiftType`.
+    public func mismatch(_ oid: UInt32, _ swiftType: Any.Type) -> PGError {
+        PGError(.decodingFailed, "cannot read a \(typeName(oid)) column as \(swiftType)")
     }
 
     /// A readable name for an OID, for error messages.
