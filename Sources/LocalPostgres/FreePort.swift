@@ -18,10 +18,14 @@ enum FreePort {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
+    /// Whether the server could listen on `port`. PostgreSQL binds with SO_REUSEADDR, so a
+    /// port whose old connections linger in TIME_WAIT (after a crash or restart) counts as free.
     static func isFree(_ port: Int) -> Bool {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
+        var reuse: Int32 = 1
+        setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
         var address = loopback(port: UInt16(port))
         return withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }

@@ -75,11 +75,20 @@ public struct LocalCluster: Sendable {
         return server.withDatabase(databaseName)
     }
 
-    /// Stops the cluster (fast shutdown: open transactions are rolled back). Idempotent.
-    public func stop(binaries: PostgresBinaries? = nil) async throws {
+    /// How `stop` shuts the server down (pg_ctl's modes).
+    public enum StopMode: String, Sendable {
+        /// Disconnects clients, rolls back their transactions, checkpoints.
+        case fast
+        /// Kills the server without a clean shutdown, as a crash would (recovery runs at the
+        /// next start); for fault tests.
+        case immediate
+    }
+
+    /// Stops the cluster. Idempotent.
+    public func stop(mode: StopMode = .fast, binaries: PostgresBinaries? = nil) async throws {
         guard case .running = status else { return }
         let binaries = try binaries ?? PostgresBinaries.locate()
-        try await ProcessRunner.forPostgres().run(binaries.path("pg_ctl"), ["-D", dataDirectory.path, "-m", "fast", "-w", "stop"])
+        try await ProcessRunner.forPostgres().run(binaries.path("pg_ctl"), ["-D", dataDirectory.path, "-m", mode.rawValue, "-w", "stop"])
     }
 
     /// The port in `postmaster.pid` while the server runs (its fourth line).

@@ -14,7 +14,7 @@ import Testing
         } catch {
             Issue.record(error)
         }
-        try? await cluster.stop()
+        try? await cluster.stop(mode: .immediate)
         try? FileManager.default.removeItem(at: project)
     }
 

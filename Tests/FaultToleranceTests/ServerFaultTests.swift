@@ -1,0 +1,104 @@
+import Foundation
+import LocalPostgres
+import PGKit
+import Testing
+
+/// Faults a real server goes through: killed mid-query, restarted between queries, statement
+/// timeouts, a read-only server. These tests stop and start a cluster of their own (never the
+/// shared test server), so they run one at a time.
+@Suite(.serialized) struct ServerFaultTests {
+    /// A private cluster under a temporary directory, stopped and removed at the end.
+    static func withCluster(_ body: (LocalCluster, PGConfig) async throws -> Void) async throws {
+        let project = FileManager.default.temporaryDirectory.appendingPathComponent("pgkit-faults-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: project, withIntermediateDirectories: true)
+        let cluster = LocalCluster(projectDirectory: project.path, databaseName: "faults")
+        do {
+            let config = try await cluster.start()
+            try await body(cluster, config)
+        } catch {
+            Issue.record(error)
+        }
+        try? await cluster.stop(mode: .immediate)
+        try? FileManager.default.removeItem(at: project)
+    }
+
+    @Test func aServerKilledMidQueryFailsTheQueryFastAndThePoolRecovers() async throws {
+        try await Self.withCluster { cluster, config in
+            let pool = PGPool(config: config, configuration: .init(maxConnections: 2, acquireTimeout: .seconds(10)))
+            #expect(try await pool.query("SELECT 1").scalar(Int.self) == 1)
+            let running = Task { try await pool.query("SELECT pg_sleep(30)") }
+            try await Task.sleep(for: .milliseconds(300))
+            let killedAt = ContinuousClock.now
+            try await cluster.stop(mode: .immediate)
+            do {
+                _ = try await running.value
+                Issue.record("the query should fail when the server dies")
+            } catch let error as PGError {
+                #expect(error.isConnectionError, "\(error)")
+            }
+            #expect(ContinuousClock.now - killedAt < .seconds(5))
+            // While the server is down, callers get a connection error, not a hang.
+            await #expect(throws: PGError.self) { try await pool.query("SELECT 1") }
+            _ = try await cluster.start()
+            #expect(try await pool.query("SELECT 2").scalar(Int.self) == 2, "no restart of the app needed")
+            await pool.shutdown()
+        }
+    }
+
+    @Test func aRestartBetweenQueriesIsInvisibleToTheNextCaller() async throws {
+        try await Self.withCluster { cluster, config in
+            let pool = PGPool(config: config, configuration: .init(maxConnections: 3))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<3 { group.addTask { _ = try await pool.query("SELECT pg_sleep(0.05)") } }
+                try await group.waitForAll()
+            }
+            #expect(pool.statistics.idle == 3)
+            try await cluster.stop(mode: .fast)
+            _ = try await cluster.start()
+            for attempt in 0..<5 {
+                #expect(try await pool.query("SELECT \(Int64(attempt))").scalar(Int64.self) == Int64(attempt))
+            }
+            await pool.shutdown()
+        }
+    }
+
+    @Test func statementTimeoutsStopTheServerQueryAndKeepTheConnection() async throws {
+        try await Self.withCluster { _, config in
+            var timed = config
+            timed["options"] = "-c statement_timeout=200"
+            let conn = try await PGConnection.connect(timed)
+            let started = ContinuousClock.now
+            do {
+                try await conn.query("SELECT pg_sleep(10)")
+                Issue.record("the statement should time out")
+            } catch let error as PGError {
+                #expect(error.sqlState == .queryCanceled)
+            }
+            #expect(ContinuousClock.now - started < .seconds(3))
+            let active = try await conn.query("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(10)%' AND state = 'active'").scalar(Int.self)
+            #expect(active == 0)
+            #expect(try await conn.query("SELECT 3").scalar(Int.self) == 3)
+            await conn.close()
+        }
+    }
+
+    @Test func aReadOnlyServerSaysSoClearly() async throws {
+        try await Self.withCluster { _, config in
+            let admin = try await PGConnection.connect(config)
+            try await admin.executeScript("CREATE TABLE IF NOT EXISTS notes (body text)")
+            await admin.close()
+            var readOnly = config
+            readOnly["options"] = "-c default_transaction_read_only=on"
+            let conn = try await PGConnection.connect(readOnly)
+            do {
+                try await conn.execute("INSERT INTO notes VALUES (\("x"))")
+                Issue.record("writes must fail on a read-only session")
+            } catch let error as PGError {
+                #expect(error.isReadOnly)
+                #expect("\(error)".contains("read-only"))
+            }
+            #expect(try await conn.query("SELECT count(*) FROM notes").scalar(Int.self) == 0)
+            await conn.close()
+        }
+    }
+}
