@@ -36,11 +36,25 @@ struct ConnectionStringSecrets {
         if let decoded = secret.removingPercentEncoding, decoded != secret { values.append(decoded) }
     }
 
-    /// `text` with every secret replaced by `********`.
+    /// `text` with every secret replaced by `********`, and every quoted fragment of the input
+    /// that is not shaped like an option name replaced by `"…"`: in a garbled string (a missing
+    /// `=`, a stray quote) any fragment might be a password.
     func redact(_ text: String) -> String {
         var result = text
         for secret in values.sorted(by: { $0.count > $1.count }) {
             result = result.replacingOccurrences(of: secret, with: "********")
+        }
+        return Self.hidingUnsafeFragments(result)
+    }
+
+    static func hidingUnsafeFragments(_ text: String) -> String {
+        let parts = text.split(separator: "\"", omittingEmptySubsequences: false)
+        guard parts.count >= 3 else { return text }
+        var result = String(parts[0])
+        for (index, part) in parts.enumerated().dropFirst() {
+            let isQuoted = index % 2 == 1 && index < parts.count - 1
+            let safe = part.count <= 40 && part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "=") }
+            result += "\"" + (isQuoted && !safe ? "…" : String(part))
         }
         return result
     }
