@@ -187,3 +187,37 @@ import Testing
         #expect(check.errorOutput.contains("User.swift"))
     }
 }
+
+@Suite struct MigrationCrashTests {
+    @Test func killingDBCtlMidMigrationLeavesTheDatabaseAsBeforeAndTheNextDeployApplies() async throws {
+        let config = try await TestDatabase.create("dbctl_crash")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dbctl-crash-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try "CREATE TABLE first (id int);".write(to: folder.appendingPathComponent("0001_first.up.sql"), atomically: true, encoding: .utf8)
+        try "CREATE TABLE second (id int);\nINSERT INTO second VALUES (1);\nSELECT pg_sleep(3);\nCREATE TABLE third (id int);"
+            .write(to: folder.appendingPathComponent("0002_slow.up.sql"), atomically: true, encoding: .utf8)
+        let arguments = ["deploy", "--database-url", config.url, "--migrations", folder.path]
+        let running = try CommandRun.startDBCtl(arguments)
+        let admin = try await PGConnection.connect(config)
+        // Wait until the slow migration is running, then kill dbctl without warning.
+        for _ in 0..<200 {
+            let sleeping = try await admin.query("SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(3)'").scalar(Int.self) ?? 0
+            if sleeping > 0 { break }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        running.signal(SIGKILL)
+        let killed = try await running.wait()
+        #expect(killed.status == 128 + SIGKILL)
+        // The server notices the dropped connection and rolls the migration back.
+        for _ in 0..<200 where try await admin.query("SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(3)'").scalar(Int.self) != 0 {
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        #expect(try await admin.query("SELECT to_regclass('second') IS NULL").scalar(Bool.self) == true)
+        #expect(try await admin.query("SELECT array_agg(version ORDER BY version) FROM dbctl_migrations").scalar([Int64].self) == [1])
+        let again = try await CommandRun.dbctl(arguments)
+        #expect(again.status == 0, "\(again.errorOutput)")
+        #expect(try await admin.query("SELECT count(*) FROM second").scalar(Int.self) == 1)
+        #expect(try await admin.query("SELECT to_regclass('third') IS NOT NULL").scalar(Bool.self) == true)
+        await admin.close()
+    }
+}

@@ -27,16 +27,53 @@ public struct CommandRun: Sendable {
         }
     }
 
+    /// A program started in the background: signal it, then wait for it.
+    public struct Running: Sendable {
+        public let pid: pid_t
+        let outPath: String
+        let errPath: String
+        let workingDirectory: String
+
+        public func signal(_ number: Int32) { kill(pid, number) }
+
+        public func wait() async throws -> CommandRun {
+            await withCheckedContinuation { continuation in
+                Thread.detachNewThread { continuation.resume(returning: waitSynchronously()) }
+            }
+        }
+
+        /// Blocks the calling thread (never a cooperative one) until the program exits.
+        func waitSynchronously() -> CommandRun {
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            let exitCode = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+            defer {
+                unlink(outPath); unlink(errPath)
+                try? FileManager.default.removeItem(atPath: workingDirectory)
+            }
+            return CommandRun(status: exitCode,
+                              output: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
+                              errorOutput: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+        }
+    }
+
+    /// Starts `dbctl` without waiting for it.
+    public static func startDBCtl(_ arguments: [String], environment: [String: String] = [:]) throws -> Running {
+        try start(dbctlPath, arguments, environment: environment)
+    }
+
     private static func spawn(_ program: String, _ arguments: [String], environment: [String: String]) throws -> CommandRun {
+        try start(program, arguments, environment: environment).waitSynchronously()
+    }
+
+    private static func start(_ program: String, _ arguments: [String], environment: [String: String]) throws -> Running {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("cmd-\(UUID().uuidString)").path
         let outPath = base + ".out", errPath = base + ".err"
-        defer { unlink(outPath); unlink(errPath) }
+        let workingDirectory = base + ".cwd"
+        try FileManager.default.createDirectory(atPath: workingDirectory, withIntermediateDirectories: true)
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        let workingDirectory = base + ".cwd"
-        try FileManager.default.createDirectory(atPath: workingDirectory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: workingDirectory) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
@@ -44,6 +81,7 @@ public struct CommandRun: Sendable {
         merged["DATABASE_URL"] = nil
         merged["NO_COLOR"] = "1"
         for (key, value) in environment { merged[key] = value }
+        // exec replaces the shell, so the pid is the program's own (signals reach it directly).
         let shellArguments = ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", workingDirectory, program] + arguments
         let argv = shellArguments.map { strdup($0) } + [nil]
         let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -51,11 +89,6 @@ public struct CommandRun: Sendable {
         var pid: pid_t = 0
         let result = posix_spawn(&pid, "/bin/sh", &actions, nil, argv, envp)
         guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EINVAL) }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let exitCode = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return CommandRun(status: exitCode,
-                          output: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-                          errorOutput: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+        return Running(pid: pid, outPath: outPath, errPath: errPath, workingDirectory: workingDirectory)
     }
 }
