@@ -47,6 +47,7 @@ let package = Package(
         .testTarget(name: "MigratorTests", dependencies: ["Migrator", "PGKit", "PGKitTestSupport"]),
         .testTarget(name: "RepositoriesTests", dependencies: ["Repositories", "Migrator", "PGKit", "PGKitTestSupport"]),
         .testTarget(name: "DBCtlTests", dependencies: ["dbctl", "Migrator", "PGKit", "PGKitTestSupport"]),
+        .testTarget(name: "ModelGeneratorTests", dependencies: ["ModelGenerator"]),
         .testTarget(name: "FaultToleranceTests", dependencies: ["LocalPostgres", "PGKit"]),
         .testTarget(name: "LocalPostgresTests", dependencies: ["LocalPostgres", "PGKit"]),
     ],

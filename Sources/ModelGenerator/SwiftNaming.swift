@@ -1,16 +1,25 @@
 /// Swift names for SQL names: `character_files` gives the type `CharacterFile`, `model_path`
 /// the property `modelPath`.
 enum SwiftNaming {
+    /// Splits a SQL name into words at anything that cannot be part of a Swift identifier, so
+    /// `my col`, `a-b` and `"; DROP` still give valid (if odd) Swift names.
+    static func words(_ name: String) -> [String] {
+        let cleaned = name.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" }
+        return String(cleaned).split(separator: "_").map(String.init)
+    }
+
     static func typeName(forTable table: String) -> String {
-        let words = table.split(separator: "_").map(String.init)
+        let words = Self.words(table)
         guard let last = words.last else { return "Record" }
-        return (words.dropLast() + [singular(last)]).map(capitalized).joined()
+        let name = (words.dropLast() + [singular(last)]).map(capitalized).joined()
+        return name.first?.isNumber == true ? "T" + name : name
     }
 
     static func propertyName(forColumn column: String) -> String {
-        let words = column.split(separator: "_").map(String.init)
+        let words = Self.words(column)
         guard let first = words.first else { return "value" }
-        let name = first.lowercased() + words.dropFirst().map(capitalized).joined()
+        var name = first.lowercased() + words.dropFirst().map(capitalized).joined()
+        if name.first?.isNumber == true { name = "c" + name }
         return reserved.contains(name) ? "`\(name)`" : name
     }
 
