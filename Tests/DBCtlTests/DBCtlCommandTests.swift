@@ -221,3 +221,41 @@ import Testing
         await admin.close()
     }
 }
+
+@Suite struct LeastPrivilegeTests {
+    @Test func setupCreatesAnAppRoleWithDataRightsOnlyAndAHashedPassword() async throws {
+        let config = try await TestDatabase.create("dbctl_roles")
+        let role = "chat_api_\(UInt16.random(in: 0...UInt16.max))"
+        let secret = "S3cret-\(UUID().uuidString)"
+        let result = try await CommandRun.dbctl(
+            ["setup", "--database-url", config.url, "--migrations", ProjectPaths.migrations.path, "--app-user", role],
+            environment: ["APP_DATABASE_PASSWORD": secret])
+        #expect(result.status == 0, "\(result.errorOutput)")
+        #expect(!(result.output + result.errorOutput).contains(secret))
+        let admin = try await PGConnection.connect(config)
+        let stored = try await admin.query("SELECT rolpassword FROM pg_authid WHERE rolname = \(role)").scalar(String.self)
+        #expect(stored?.hasPrefix("SCRAM-SHA-256$") == true, "only a verifier is stored")
+        let app = try await PGConnection.connect(config.withUser(role, password: secret))
+        try await app.query("SELECT count(*) FROM specializations")
+        await #expect(throws: PGError.self) { try await app.executeScript("CREATE TABLE sneaky (x int)") }
+        await #expect(throws: PGError.self) { try await app.executeScript("DROP TABLE memories") }
+        do {
+            try await app.executeScript("ALTER TABLE users ADD COLUMN x int")
+        } catch let error as PGError {
+            #expect(error.sqlState == .insufficientPrivilege)
+        }
+        // Without a user set, row-level security hides every user's rows from the app role.
+        try await admin.execute("INSERT INTO users (email) VALUES (\("someone@example.com"))")
+        #expect(try await app.query("SELECT count(*) FROM users").scalar(Int.self) == 0)
+        await app.close()
+        // Running setup again updates the password instead of failing.
+        let again = try await CommandRun.dbctl(
+            ["setup", "--database-url", config.url, "--migrations", ProjectPaths.migrations.path, "--app-user", role],
+            environment: ["APP_DATABASE_PASSWORD": secret + "2"])
+        #expect(again.status == 0)
+        #expect(again.errorOutput.contains("updated"))
+        let missing = try await CommandRun.dbctl(["setup", "--database-url", config.url, "--migrations", ProjectPaths.migrations.path, "--app-user", role])
+        #expect(missing.status == 1)
+        await admin.close()
+    }
+}

@@ -87,6 +87,15 @@ final class LibPQSession: @unchecked Sendable {
     var backendPID: Int32 { connection.map { PQbackendPID($0) } ?? 0 }
     func makeCancelHandle() -> OpaquePointer? { connection.flatMap { PQgetCancel($0) } }
 
+    func encryptPassword(_ password: String, user: String) throws(PGError) -> String {
+        guard let connection else { throw PGError(.connectionClosed, "the connection is closed") }
+        guard let encrypted = PQencryptPasswordConn(connection, password, user, nil) else {
+            throw PGError(.invalidParameter, "could not encrypt the password: \(String(cString: PQerrorMessage(connection)).trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
+        defer { PQfreemem(encrypted) }
+        return String(cString: encrypted)
+    }
+
     func parameterStatus(_ name: String) -> String? {
         guard let connection, let value = PQparameterStatus(connection, name) else { return nil }
         return String(cString: value)

@@ -295,6 +295,13 @@ public final class PGConnection: Sendable {
         try await perform { $0.parameterStatus(name) }
     }
 
+    /// The password verifier the server would store for `user` (SCRAM-SHA-256 unless the
+    /// server's `password_encryption` says otherwise), computed here with libpq, so that
+    /// `CREATE ROLE ... PASSWORD` never carries the password itself.
+    public func encryptPassword(_ password: String, user: String) async throws -> String {
+        try await perform { session in try session.encryptPassword(password, user: user) }
+    }
+
     /// Re-reads the OIDs of extension types, after `CREATE EXTENSION` on this database.
     public func reloadTypes() async throws {
         try await perform { try $0.loadExtensionTypes() }

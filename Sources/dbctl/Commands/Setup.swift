@@ -15,6 +15,12 @@ struct Setup: AsyncParsableCommand {
     @Flag(help: "Load the sample data afterwards (dbctl seed).")
     var seed = false
 
+    @Option(help: ArgumentHelp("Create (or update) this login role for the application: a member of chat_app, with data rights only and row-level security applied.", valueName: "role"))
+    var appUser: String?
+
+    @Option(help: ArgumentHelp("The environment variable holding --app-user's password (never passed on the command line).", valueName: "name"))
+    var appPasswordEnv: String = "APP_DATABASE_PASSWORD"
+
     func run() async throws {
         let terminal = Terminal.standardError
         let config = try await database.resolve(terminal)
@@ -36,6 +42,15 @@ struct Setup: AsyncParsableCommand {
             let (files, _) = ModelGenerator().generate(tables)
             try ModelGenerator.write(files, to: URL(fileURLWithPath: Self.generatedModels))
             terminal.success("models in \(Self.generatedModels) match the schema")
+        }
+        if let appUser {
+            guard let password = ProcessInfo.processInfo.environment[appPasswordEnv], !password.isEmpty else {
+                throw DBCtlFailure(message: "--app-user needs a password in the environment variable \(appPasswordEnv)")
+            }
+            let created = try await PGConnection.withConnection(config) { connection in
+                try await ApplicationRole.createOrUpdate(appUser, password: password, on: connection)
+            }
+            terminal.success("\(created ? "created" : "updated") login role \(appUser) (member of \(ApplicationRole.groupRole), no DDL rights)")
         }
         if seed { try await Seed.seed(config, terminal: terminal) }
     }
