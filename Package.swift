@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(name: "RepositoriesTests", dependencies: ["Repositories", "Migrator", "PGKit", "PGKitTestSupport"]),
         .testTarget(name: "DBCtlTests", dependencies: ["dbctl", "Migrator", "PGKit", "PGKitTestSupport"]),
         .testTarget(name: "ModelGeneratorTests", dependencies: ["ModelGenerator"]),
-        .testTarget(name: "FaultToleranceTests", dependencies: ["LocalPostgres", "PGKit"]),
+        .testTarget(name: "FaultToleranceTests", dependencies: ["LocalPostgres", "PGKit", "PGKitTestSupport"]),
         .testTarget(name: "LocalPostgresTests", dependencies: ["LocalPostgres", "PGKit"]),
     ],
     swiftLanguageModes: [.v6]
