@@ -102,3 +102,27 @@ import Testing
         }
     }
 }
+
+@Suite(.serialized) struct DeadPeerTests {
+    @Test func aStoppedBackendGivesTheCallerATimeoutNotAHang() async throws {
+        try await ServerFaultTests.withCluster { _, config in
+            var limited = config
+            limited.queryTimeout = .seconds(1)
+            let pool = PGPool(config: limited, configuration: .init(maxConnections: 1))
+            let pid = try await pool.query("SELECT pg_backend_pid()").scalar(Int32.self)!
+            kill(pid_t(pid), SIGSTOP)
+            let started = ContinuousClock.now
+            do {
+                try await pool.query("SELECT 1")
+                Issue.record("a stopped backend cannot answer")
+            } catch let error as PGError {
+                #expect(error.kind == .timedOut, "\(error)")
+            }
+            #expect(ContinuousClock.now - started < .seconds(4))
+            kill(pid_t(pid), SIGCONT)
+            // The pool replaced the connection it gave up on.
+            #expect(try await pool.query("SELECT pg_backend_pid()").scalar(Int32.self) != pid)
+            await pool.shutdown()
+        }
+    }
+}

@@ -28,6 +28,11 @@ public struct PGConfig: Sendable, CustomStringConvertible {
     public var usesUnnamedStatements: Bool = false
     /// Log parameter values with each query at debug level. Off by default: values may be secrets.
     public var logsParameterValues: Bool = false
+    /// The longest a statement may wait for the server (URL: `query_timeout=30s`, or `500ms`).
+    /// When it passes, PGKit sends a cancel request; if the server still does not answer
+    /// (a hung or stopped backend, a dead peer that TCP keepalives cannot see), the connection
+    /// is closed and the caller gets `.timedOut`. Off by default: long queries are legitimate.
+    public var queryTimeout: Duration?
 
     /// Parses a URL or `key=value` string. Errors never contain the password.
     public init(_ connectionString: String) throws(PGError) {
@@ -113,7 +118,7 @@ public struct PGConfig: Sendable, CustomStringConvertible {
         return components
     }
 
-    static let pgkitKeys: Set<String> = ["pgbouncer", "statement_cache_capacity", "log_parameter_values"]
+    static let pgkitKeys: Set<String> = ["pgbouncer", "statement_cache_capacity", "log_parameter_values", "query_timeout"]
 
     private mutating func apply(_ settings: [String: String]) throws(PGError) {
         for (key, value) in settings {
@@ -122,6 +127,11 @@ public struct PGConfig: Sendable, CustomStringConvertible {
                 usesUnnamedStatements = try Self.parseBool(value, key: key)
             case "log_parameter_values":
                 logsParameterValues = try Self.parseBool(value, key: key)
+            case "query_timeout":
+                guard let timeout = Self.parseDuration(value) else {
+                    throw PGError(.invalidConfiguration, "query_timeout must look like 30s, 500ms or 2m")
+                }
+                queryTimeout = timeout
             case "statement_cache_capacity":
                 guard let capacity = Int(value), capacity >= 0 else {
                     throw PGError(.invalidConfiguration, "statement_cache_capacity must be a non-negative integer")
@@ -130,6 +140,15 @@ public struct PGConfig: Sendable, CustomStringConvertible {
             default: break
             }
         }
+    }
+
+    static func parseDuration(_ text: String) -> Duration? {
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("", 1)]
+        for (suffix, scale) in units where text.hasSuffix(suffix) {
+            guard let number = Double(text.dropLast(suffix.count)), number > 0, number.isFinite else { continue }
+            return .milliseconds(Int64(number * scale * 1000))
+        }
+        return nil
     }
 
     private static func parseBool(_ value: String, key: String) throws(PGError) -> Bool {

@@ -149,6 +149,8 @@ public final class PGConnection: Sendable {
             // Already on the connection thread (withConnectionThread): call libpq right here.
             return try await runInline(job, operation)
         }
+        let watchdog = config.queryTimeout.map { startWatchdog(job, after: $0) }
+        defer { watchdog?.cancel() }
         do {
             return try await withTaskCancellationHandler {
                 try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<T, any Error>) in
@@ -169,14 +171,32 @@ public final class PGConnection: Sendable {
                 cancellation.cancel(job)
             }
         } catch let error as PGError {
-            if error.isConnectionError { state.withLock { $0.isBroken = true } }
-            throw error
+            throw failure(error, job: job)
+        }
+    }
+
+    /// After `timeout`, cancels the statement; if the server still has not answered a little
+    /// later (it may be hung or stopped), shuts the socket so libpq's wait ends.
+    private func startWatchdog(_ job: UInt64, after timeout: Duration) -> Task<Void, Never> {
+        let cancellation = self.cancellation
+        let socket = self.socket
+        return Task {
+            do {
+                try await Task.sleep(for: timeout)
+                cancellation.cancel(job)
+                try await Task.sleep(for: min(max(timeout / 2, .milliseconds(200)), .seconds(5)))
+                if cancellation.markTimedOut(job) { _ = shutdown(socket, Int32(SHUT_RDWR)) }
+            } catch {
+                // The statement finished in time.
+            }
         }
     }
 
     private func runInline<T: Sendable>(_ job: UInt64, _ operation: @escaping @Sendable (LibPQSession) throws -> T) async throws -> T {
         let session = self.session
         let cancellation = self.cancellation
+        let watchdog = config.queryTimeout.map { startWatchdog(job, after: $0) }
+        defer { watchdog?.cancel() }
         do {
             return try await withTaskCancellationHandler {
                 guard cancellation.begin(job) else {
@@ -192,9 +212,19 @@ public final class PGConnection: Sendable {
                 cancellation.cancel(job)
             }
         } catch let error as PGError {
-            if error.isConnectionError { state.withLock { $0.isBroken = true } }
-            throw error
+            throw failure(error, job: job)
         }
+    }
+
+    /// Marks the connection broken when `error` means it is, and turns a statement stopped by
+    /// the query timeout into `.timedOut`.
+    private func failure(_ error: PGError, job: UInt64) -> PGError {
+        if cancellation.takeTimedOut(job) {
+            state.withLock { $0.isBroken = true }
+            return PGError(.timedOut, "no reply from the server within \(config.queryTimeout ?? .zero); the connection was closed")
+        }
+        if error.isConnectionError { state.withLock { $0.isBroken = true } }
+        return error
     }
 
     /// Runs `body` on this connection's own thread. Statements it sends on this connection call

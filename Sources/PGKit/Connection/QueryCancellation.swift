@@ -18,6 +18,7 @@ final class QueryCancellation: Sendable {
         var cancelHandle: CancelHandle?
         var runningJob: UInt64?
         var cancelledBeforeStart: Set<UInt64> = []
+        var timedOut: Set<UInt64> = []
         var nextJob: UInt64 = 0
     }
 
@@ -53,6 +54,21 @@ final class QueryCancellation: Sendable {
         }
         guard isRunning else { return }
         Thread.detachNewThread { [self] in sendCancel(ifRunning: job) }
+    }
+
+    /// Records that `job` ran out of time; true when it is still running (so the caller should
+    /// break the connection to free it).
+    func markTimedOut(_ job: UInt64) -> Bool {
+        state.withLock { state in
+            guard state.runningJob == job else { return false }
+            state.timedOut.insert(job)
+            return true
+        }
+    }
+
+    /// Whether `job` was stopped by its time limit (and forgets it).
+    func takeTimedOut(_ job: UInt64) -> Bool {
+        state.withLock { $0.timedOut.remove(job) != nil }
     }
 
     /// Cancels whatever runs now (used by streams whose consumer went away).

@@ -33,6 +33,9 @@ import Testing
         #expect(url.usesUnnamedStatements)
         #expect(url.statementCacheCapacity == 16)
         #expect(url["sslmode"] == "disable")
+        #expect(try PGConfig("postgresql://u@h/db?query_timeout=1500ms").queryTimeout == .milliseconds(1500))
+        #expect(try PGConfig("host=h query_timeout=2m").queryTimeout == .seconds(120))
+        #expect(throws: PGError.self) { try PGConfig("host=h query_timeout=soon") }
         let keyValue = try PGConfig("host=h pgbouncer=true dbname=db")
         #expect(keyValue.usesUnnamedStatements)
         #expect(keyValue.database == "db")
