@@ -40,6 +40,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "pgkit-bench", dependencies: ["PGKit", "Repositories"], path: "Benchmarks/PGKitBench"),
+        .executableTarget(name: "pgkit-soak", dependencies: ["PGKit", "LocalPostgres", "Migrator", "Repositories"], path: "Benchmarks/PGKitSoak"),
         .executableTarget(name: "bench-libpq", dependencies: ["CLibPQ"], path: "Benchmarks/LibPQBaseline"),
         .target(name: "PGKitTestSupport", dependencies: ["PGKit"], path: "Tests/Support"),
         .testTarget(name: "PGKitTests", dependencies: ["PGKit"]),

@@ -22,11 +22,19 @@ public final class PGPool: Sendable {
         var machine: PoolStateMachine
         var connections: [Int: PGConnection] = [:]
         var waiters: [Int: UnsafeContinuation<(Int, PGConnection), any Error>] = [:]
+        /// Each waiter's acquire-timeout timer, cancelled as soon as the waiter is served.
+        var timers: [Int: Task<Void, Never>] = [:]
         var cancelledWaiters: Set<Int> = []
         var lastConnectError: PGError?
         var nextID = 0
         var shutdownWaiters: [UnsafeContinuation<Void, Never>] = []
         var maintenance: Task<Void, Never>?
+
+        /// Takes a waiter out (served, failed or gone) and stops its timer.
+        mutating func takeWaiter(_ id: Int) -> UnsafeContinuation<(Int, PGConnection), any Error>? {
+            timers.removeValue(forKey: id)?.cancel()
+            return waiters.removeValue(forKey: id)
+        }
 
         mutating func makeID() -> Int {
             nextID += 1
@@ -166,14 +174,18 @@ public final class PGPool: Sendable {
 
     private func scheduleTimeout(for waiterID: Int) {
         let timeout = configuration.acquireTimeout
-        Task { [weak self] in
-            try? await Task.sleep(for: timeout)
+        let timer = Task { [weak self] in
+            do { try await Task.sleep(for: timeout) } catch { return }  // served in time
             guard let self else { return }
             let statistics = self.statistics
             var message = "no connection became available within \(timeout) (pool size \(self.configuration.maxConnections): "
                 + "\(statistics.inUse) in use, \(statistics.waiting) waiting)"
             if let cause = self.state.withLock({ $0.lastConnectError }) { message += "; last connection error: \(cause.message)" }
             self.failWaiter(waiterID, PGError(.poolTimeout, message), markCancelled: false)
+        }
+        state.withLock { state in
+            // The waiter may already have been served while the timer was being created.
+            if state.waiters[waiterID] != nil { state.timers[waiterID] = timer } else { timer.cancel() }
         }
     }
 
@@ -183,7 +195,7 @@ public final class PGPool: Sendable {
                 if markCancelled, state.waiters[waiterID] == nil { state.cancelledWaiters.insert(waiterID) }
                 return nil
             }
-            return state.waiters.removeValue(forKey: waiterID)
+            return state.takeWaiter(waiterID)
         }
         continuation?.resume(throwing: error)
     }
@@ -197,7 +209,7 @@ public final class PGPool: Sendable {
         let (decision, waiter) = state.withLock { state -> (PoolStateMachine.ReleaseDecision, UnsafeContinuation<(Int, PGConnection), any Error>?) in
             let decision = state.machine.release(id, reusable: reusable, now: .now)
             switch decision {
-            case .handOver(let waiterID): return (decision, state.waiters.removeValue(forKey: waiterID))
+            case .handOver(let waiterID): return (decision, state.takeWaiter(waiterID))
             case .close: state.connections[id] = nil
             case .keepIdle: break
             }
@@ -234,7 +246,7 @@ public final class PGPool: Sendable {
                     if state.machine.isShuttingDown { state.machine.connectionFailedWhileClosing(); return (id, nil, true) }
                     state.connections[id] = connection
                     let waiterID = state.machine.connectionOpened(id, now: .now)
-                    return (id, waiterID.flatMap { state.waiters.removeValue(forKey: $0) }, false)
+                    return (id, waiterID.flatMap { state.takeWaiter($0) }, false)
                 }
                 if closeNow { await connection.close(); self.notifyShutdownIfDrained(); return }
                 waiter?.resume(returning: (id, connection))
@@ -244,7 +256,7 @@ public final class PGPool: Sendable {
                 self.logger.warning("could not open a pooled connection: \(pgError.message)")
                 let waiter = self.state.withLock { state -> UnsafeContinuation<(Int, PGConnection), any Error>? in
                     state.lastConnectError = pgError
-                    return state.machine.connectionFailed().flatMap { state.waiters.removeValue(forKey: $0) }
+                    return state.machine.connectionFailed().flatMap { state.takeWaiter($0) }
                 }
                 waiter?.resume(throwing: pgError)
                 self.notifyShutdownIfDrained()
@@ -271,7 +283,7 @@ public final class PGPool: Sendable {
         let (idle, waiters, maintenance) = state.withLock { state in
             let (idleIDs, waiterIDs) = state.machine.shutDown()
             let idle = idleIDs.compactMap { state.connections.removeValue(forKey: $0) }
-            let waiters = waiterIDs.compactMap { state.waiters.removeValue(forKey: $0) }
+            let waiters = waiterIDs.compactMap { state.takeWaiter($0) }
             return (idle, waiters, state.maintenance)
         }
         maintenance?.cancel()
