@@ -67,6 +67,39 @@ static double median(double *values, int count) {
     return values[count / 2];
 }
 
+/* Binary COPY FROM STDIN: header, then rows appended to a 64 KB buffer flushed as it fills. */
+typedef struct { PGconn *conn; char *buffer; size_t used; } copy_stream;
+static const size_t COPY_CHUNK = 1 << 16;
+
+static copy_stream copy_begin(PGconn *conn, const char *sql) {
+    PGresult *res = PQexec(conn, sql);
+    check(conn, res, PGRES_COPY_IN, "COPY"); PQclear(res);
+    copy_stream stream = {conn, malloc(COPY_CHUNK + 4096), 19};
+    memcpy(stream.buffer, "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0", 19);
+    return stream;
+}
+
+/* Where the next row goes; call copy_row_done with the end of what was written. */
+static char *copy_cursor(copy_stream *stream) { return stream->buffer + stream->used; }
+
+static void copy_row_done(copy_stream *stream, char *end) {
+    stream->used = (size_t)(end - stream->buffer);
+    if (stream->used >= COPY_CHUNK) {
+        if (PQputCopyData(stream->conn, stream->buffer, (int)stream->used) != 1) die(stream->conn, "copy data");
+        stream->used = 0;
+    }
+}
+
+static void copy_end(copy_stream *stream) {
+    put16(stream->buffer + stream->used, 0xFFFF);
+    stream->used += 2;
+    if (PQputCopyData(stream->conn, stream->buffer, (int)stream->used) != 1 || PQputCopyEnd(stream->conn, NULL) != 1) die(stream->conn, "copy end");
+    PGresult *res = PQgetResult(stream->conn);
+    check(stream->conn, res, PGRES_COMMAND_OK, "COPY result"); PQclear(res);
+    while ((res = PQgetResult(stream->conn)) != NULL) PQclear(res);
+    free(stream->buffer);
+}
+
 /* Microseconds since 2000-01-01 for 2025-01-01T00:00:00Z. */
 static const int64_t BASE_MICROS = (int64_t)(1735689600 - 946684800) * 1000000;
 
@@ -277,32 +310,21 @@ static void w4(const char *conninfo) {
     /* W4b: COPY FROM STDIN (FORMAT binary) */
     exec_ok(conn, "TRUNCATE bench_messages_load");
     start = now_seconds();
-    PGresult *res = PQexec(conn, "COPY bench_messages_load (id, session_id, role, content, created_at) FROM STDIN (FORMAT binary)");
-    check(conn, res, PGRES_COPY_IN, "COPY"); PQclear(res);
-    size_t capacity = 1 << 16, used = 0;
-    char *buffer = malloc(capacity + 512);
-    static const char header[19] = "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0";
-    memcpy(buffer, header, 19); used = 19;
+    copy_stream stream = copy_begin(conn, "COPY bench_messages_load (id, session_id, role, content, created_at) FROM STDIN (FORMAT binary)");
     for (int i = 0; i < n; i++) {
         const message_row *r = &rows[i];
         int role_len = (int)strlen(r->role);
-        char *p = buffer + used;
+        char *p = copy_cursor(&stream);
         put16(p, 5); p += 2;
         put32(p, 16); p += 4; memcpy(p, r->id, 16); p += 16;
         put32(p, 16); p += 4; memcpy(p, r->session_id, 16); p += 16;
         put32(p, (uint32_t)role_len); p += 4; memcpy(p, r->role, role_len); p += role_len;
         put32(p, 200); p += 4; memcpy(p, r->content, 200); p += 200;
         put32(p, 8); p += 4; put64(p, (uint64_t)r->created_at); p += 8;
-        used = (size_t)(p - buffer);
-        if (used >= capacity) { if (PQputCopyData(conn, buffer, (int)used) != 1) die(conn, "copy data"); used = 0; }
+        copy_row_done(&stream, p);
     }
-    put16(buffer + used, 0xFFFF); used += 2;
-    if (PQputCopyData(conn, buffer, (int)used) != 1 || PQputCopyEnd(conn, NULL) != 1) die(conn, "copy end");
-    res = PQgetResult(conn);
-    check(conn, res, PGRES_COMMAND_OK, "COPY result"); PQclear(res);
-    while ((res = PQgetResult(conn)) != NULL) PQclear(res);
+    copy_end(&stream);
     printf("{\"impl\": \"%s\", \"workload\": \"W4b\", \"rows_per_s\": %.1f}\n", IMPL, n / (now_seconds() - start));
-    free(buffer);
 
     /* W4c: one INSERT per row in pipeline mode, one transaction, synced every 1,000 rows */
     exec_ok(conn, "TRUNCATE bench_messages_load");
@@ -350,31 +372,21 @@ static void w5(const char *conninfo) {
     PQclear(res);
 
     double start = now_seconds();
-    res = PQexec(conn, "COPY bench_memories (id, user_id, content, embedding) FROM STDIN (FORMAT binary)");
-    check(conn, res, PGRES_COPY_IN, "COPY"); PQclear(res);
-    size_t capacity = 1 << 16, used = 0;
-    char *buffer = malloc(capacity + 4096);
-    static const char header[19] = "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0";
-    memcpy(buffer, header, 19); used = 19;
+    copy_stream stream = copy_begin(conn, "COPY bench_memories (id, user_id, content, embedding) FROM STDIN (FORMAT binary)");
     for (int i = 0; i < n; i++) {
         int64_t id = i + 1;
         char content[32];
         int content_len = snprintf(content, sizeof content, "memory %lld", (long long)id);
-        char *p = buffer + used;
+        char *p = copy_cursor(&stream);
         put16(p, 4); p += 2;
         put32(p, 8); p += 4; put64(p, (uint64_t)id); p += 8;
         put32(p, 8); p += 4; put64(p, (uint64_t)(id % 100)); p += 8;
         put32(p, (uint32_t)content_len); p += 4; memcpy(p, content, content_len); p += content_len;
         put32(p, 4 + 4 * dims); p += 4; put16(p, dims); p += 2; put16(p, 0); p += 2;
         for (int d = 0; d < dims; d++) { uint32_t bits; memcpy(&bits, &embeddings[i * dims + d], 4); put32(p, bits); p += 4; }
-        used = (size_t)(p - buffer);
-        if (used >= capacity) { if (PQputCopyData(conn, buffer, (int)used) != 1) die(conn, "copy data"); used = 0; }
+        copy_row_done(&stream, p);
     }
-    put16(buffer + used, 0xFFFF); used += 2;
-    if (PQputCopyData(conn, buffer, (int)used) != 1 || PQputCopyEnd(conn, NULL) != 1) die(conn, "copy end");
-    res = PQgetResult(conn);
-    check(conn, res, PGRES_COMMAND_OK, "COPY result"); PQclear(res);
-    while ((res = PQgetResult(conn)) != NULL) PQclear(res);
+    copy_end(&stream);
     double insert_rate = n / (now_seconds() - start);
 
     exec_ok(conn, "CREATE INDEX bench_memories_embedding ON bench_memories USING hnsw (embedding vector_cosine_ops)");
@@ -405,7 +417,7 @@ static void w5(const char *conninfo) {
     double qps = 500 / (now_seconds() - start);
     printf("{\"impl\": \"%s\", \"workload\": \"W5\", \"insert_rows_per_s\": %.1f, \"qps\": %.1f}\n", IMPL, insert_rate, qps);
     if (checksum == 0) fprintf(stderr, "impossible\n");
-    free(buffer); free(embeddings);
+    free(embeddings);
     PQfinish(conn);
 }
 
