@@ -16,6 +16,8 @@ import PGKit
 /// ```
 public final class Database: Sendable {
     public let pool: PGPool
+    /// Read replicas, when configured (see `readOnly`).
+    public let replicatedPool: PGReplicatedPool?
     /// Whether user-scoped calls set `pgkit.user_id` for row-level security.
     public let rowLevelSecurity: Bool
     private let repositories: ChatRepositories
@@ -32,8 +34,31 @@ public final class Database: Sendable {
     /// turn it on when connecting as the application role (see the README).
     public init(pool: PGPool, rowLevelSecurity: Bool = false) {
         self.pool = pool
+        replicatedPool = nil
         self.rowLevelSecurity = rowLevelSecurity
         repositories = ChatRepositories(RepositoryContext(executor: pool, setsCurrentUser: rowLevelSecurity))
+    }
+
+    /// A primary with read replicas: everything goes to the primary except what runs inside
+    /// `readOnly`, which goes to a healthy replica (or the primary when none is).
+    public init(replicated: PGReplicatedPool, rowLevelSecurity: Bool = false) {
+        pool = replicated.primary
+        replicatedPool = replicated
+        self.rowLevelSecurity = rowLevelSecurity
+        repositories = ChatRepositories(RepositoryContext(executor: replicated.primary, setsCurrentUser: rowLevelSecurity))
+    }
+
+    /// Runs reads on a replica, when there are replicas (round-robin among healthy ones, the
+    /// primary otherwise). Replicas lag a little: read your own writes outside `readOnly`.
+    /// ```swift
+    /// let page = try await db.readOnly { try await $0.messages.messages(inSession: id) }
+    /// ```
+    @discardableResult
+    public func readOnly<T>(_ body: (ChatRepositories) async throws -> T) async throws -> T {
+        guard let replicatedPool else { return try await body(repositories) }
+        return try await replicatedPool.read { connection in
+            try await body(ChatRepositories(RepositoryContext(executor: connection, setsCurrentUser: rowLevelSecurity)))
+        }
     }
 
     /// Connects the way dbctl does: `url`, then `DATABASE_URL`, then `.env`, then the local
@@ -67,5 +92,7 @@ public final class Database: Sendable {
     }
 
     /// Closes every connection once in-flight work finishes.
-    public func shutdown() async { await pool.shutdown() }
+    public func shutdown() async {
+        if let replicatedPool { await replicatedPool.shutdown() } else { await pool.shutdown() }
+    }
 }
