@@ -6,6 +6,7 @@ public struct CharacterFileRepository: Sendable {
     let context: RepositoryContext
 
     /// Stores `content` as the session's character file, replacing any earlier one.
+    @discardableResult
     public func upsert(sessionId: UUID, content: PGJSONValue) async throws -> CharacterFile {
         try await ConstraintErrors.translating(["session_id": sessionId.uuidString]) {
             let rows = try await context.executor.query("""
@@ -18,6 +19,7 @@ public struct CharacterFileRepository: Sendable {
     }
 
     /// Stores any `Codable` value as the session's character file.
+    @discardableResult
     public func upsert<Content: Encodable>(sessionId: UUID, encoding content: Content) async throws -> CharacterFile {
         let data = try JSONEncoder().encode(content)
         return try await upsert(sessionId: sessionId, content: try JSONDecoder().decode(PGJSONValue.self, from: data))

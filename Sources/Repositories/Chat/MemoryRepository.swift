@@ -13,6 +13,7 @@ public struct MemoryRepository: Sendable {
         public let similarity: Double
     }
 
+    @discardableResult
     public func create(content: String, userId: UUID, sessionId: UUID? = nil,
                        embedding: Vector384? = nil, importance: Double = 0) async throws -> Memory {
         try await context.actingFor(userId) { scoped in
@@ -24,6 +25,7 @@ public struct MemoryRepository: Sendable {
     }
 
     /// Creates a memory from raw floats; `wrongEmbeddingDimension` unless there are 384.
+    @discardableResult
     public func create(content: String, userId: UUID, sessionId: UUID? = nil,
                        embedding: [Float], importance: Double = 0) async throws -> Memory {
         try await create(content: content, userId: userId, sessionId: sessionId,

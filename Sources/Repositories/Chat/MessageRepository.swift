@@ -10,6 +10,7 @@ public struct MessageRepository: Sendable {
     let context: RepositoryContext
     private var store: RecordStore<Message> { context.store(Message.self) }
 
+    @discardableResult
     public func createMessage(content: String, role: MessageRole, sessionId: UUID) async throws -> Message {
         let length = content.unicodeScalars.count
         guard length <= Self.maximumContentLength else {

@@ -7,6 +7,7 @@ public struct SessionRepository: Sendable {
     private var store: RecordStore<Session> { context.store(Session.self) }
 
     /// Creates a session; `userId` nil makes an anonymous one.
+    @discardableResult
     public func createSession(userId: UUID? = nil, expiresAt: Date? = nil) async throws -> Session {
         let insert = { (context: RepositoryContext) in
             try await ConstraintErrors.translating(["user_id": userId?.uuidString ?? ""]) {
