@@ -31,11 +31,12 @@ let package = Package(
         .target(name: "LocalPostgres", dependencies: ["PGKit"]),
         .target(name: "Migrator", dependencies: ["PGKit"]),
         .target(name: "ModelGenerator", dependencies: ["PGKit"]),
+        .target(name: "Studio", dependencies: ["PGKit"]),
         .target(name: "Repositories", dependencies: ["PGKit", "LocalPostgres"]),
         .executableTarget(
             name: "dbctl",
             dependencies: [
-                "PGKit", "LocalPostgres", "Migrator", "ModelGenerator", "Repositories",
+                "PGKit", "LocalPostgres", "Migrator", "ModelGenerator", "Repositories", "Studio",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -49,6 +50,7 @@ let package = Package(
         .testTarget(name: "RepositoriesTests", dependencies: ["Repositories", "Migrator", "PGKit", "PGKitTestSupport"]),
         .testTarget(name: "DBCtlTests", dependencies: ["dbctl", "Migrator", "PGKit", "PGKitTestSupport"]),
         .testTarget(name: "ReplicationTests", dependencies: ["PGKit", "Repositories", "Migrator", "PGKitTestSupport"]),
+        .testTarget(name: "StudioTests", dependencies: ["Studio", "PGKit", "PGKitTestSupport", "Migrator", "Repositories"]),
         .testTarget(name: "ModelGeneratorTests", dependencies: ["ModelGenerator"]),
         .testTarget(name: "FaultToleranceTests", dependencies: ["LocalPostgres", "PGKit", "PGKitTestSupport"]),
         .testTarget(name: "LocalPostgresTests", dependencies: ["LocalPostgres", "PGKit"]),

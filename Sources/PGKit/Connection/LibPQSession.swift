@@ -207,6 +207,32 @@ final class LibPQSession: @unchecked Sendable {
         if PQstatus(connection) != CONNECTION_OK { throw connectionError(query: sql) }
     }
 
+    /// Runs SQL through the simple protocol and returns the last statement's rows as text, for
+    /// showing results of statements whose shape is unknown in advance.
+    func simpleQuery(_ sql: String) throws(PGError) -> (columns: [String], rows: [[String?]]) {
+        guard let connection else { throw PGError(.connectionClosed, "the connection is closed") }
+        guard PQsendQuery(connection, sql) == 1 else { throw connectionError(query: sql) }
+        var columns: [String] = []
+        var rows: [[String?]] = []
+        var failure: PGError?
+        while let result = PQgetResult(connection) {
+            defer { PQclear(result) }
+            let status = PQresultStatus(result)
+            if status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE {
+                if failure == nil { failure = makeError(from: result, query: sql) }
+                continue
+            }
+            columns = (0..<PQnfields(result)).map { String(cString: PQfname(result, $0)) }
+            rows = (0..<PQntuples(result)).map { row in
+                (0..<PQnfields(result)).map { column in
+                    PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
+                }
+            }
+        }
+        if let failure { throw failure }
+        return (columns, rows)
+    }
+
     /// Converts a libpq result into storage, or throws the server's error.
     func check(_ result: OpaquePointer?, query: String, metadata: PGResultMetadata? = nil) throws(PGError) -> PGResultStorage {
         guard let result else { throw connectionError(query: query) }

@@ -273,6 +273,12 @@ public final class PGConnection: Sendable {
         try await perform { try $0.executeSimple(sql) }
     }
 
+    /// Runs SQL (one or more statements, no parameters) and returns the last statement's columns
+    /// and rows as text: for tools that show results of arbitrary SQL, like `dbctl studio`.
+    public func simpleQuery(_ sql: String) async throws -> (columns: [String], rows: [[String?]]) {
+        try await perform { try $0.simpleQuery(sql) }
+    }
+
     /// Streams the rows of a statement without holding the whole result in memory (libpq's
     /// single-row mode, delivered in batches). Leaving the loop early cancels the statement.
     /// ```swift

@@ -1,0 +1,184 @@
+import Foundation
+
+/// Draws a `StudioState` into screen lines of exactly `width` columns (ANSI attributes for the
+/// selection, header and bars). Pure: the same state and size always give the same lines.
+public struct StudioRenderer: Sendable {
+    public let width: Int
+    public let height: Int
+    public let databaseName: String
+    static let sidebarWidth = 28
+    static let maxColumnWidth = 40
+
+    public init(width: Int, height: Int, databaseName: String) {
+        self.width = max(width, 40)
+        self.height = max(height, 8)
+        self.databaseName = databaseName
+    }
+
+    static let inverse = "\u{1B}[7m", bold = "\u{1B}[1m", dim = "\u{1B}[2m", reset = "\u{1B}[0m"
+
+    public func render(_ state: StudioState) -> [String] {
+        var lines = [bar(title(state))]
+        let bodyHeight = height - 2
+        switch state.mode {
+        case .help: lines += help(bodyHeight)
+        case .detail(let scroll): lines += detail(state, scroll: scroll, height: bodyHeight)
+        default: lines += body(state, height: bodyHeight)
+        }
+        lines.append(statusLine(state))
+        return lines
+    }
+
+    private func bar(_ text: String) -> String { Self.inverse + CellText.fit(text, width) + Self.reset }
+
+    private func title(_ state: StudioState) -> String {
+        var text = " PGKit Studio · \(databaseName)"
+        if state.page.isAdHoc { return text + " · SQL result (\(state.page.rows.count) rows)" }
+        if let table = state.table {
+            text += " · \(table.name) (\(table.rowCountIsExact ? "" : "~")\(table.rowCount) rows)"
+            if let filter = state.query.filter { text += " · filter: \(filter.text)" }
+            if case .column(let name, let descending) = state.query.order { text += " · sort: \(name) \(descending ? "desc" : "asc")" }
+            text += " · page \(state.earlierPages.count + 1)"
+        }
+        if state.readOnly { text += " · read-only" }
+        return text
+    }
+
+    private func body(_ state: StudioState, height: Int) -> [String] {
+        let sidebar = sidebarLines(state, height: height)
+        let grid = gridLines(state, width: width - Self.sidebarWidth - 1, height: height)
+        return (0..<height).map { sidebar[$0] + "│" + grid[$0] }
+    }
+
+    private func sidebarLines(_ state: StudioState, height: Int) -> [String] {
+        let first = max(0, state.selectedTable - height + 1)
+        return (0..<height).map { offset in
+            let index = first + offset
+            guard let table = state.tables[safe: index] else { return String(repeating: " ", count: Self.sidebarWidth) }
+            let count = (table.rowCountIsExact ? "" : "~") + String(table.rowCount)
+            let name = CellText.fit((table.isView ? "◇ " : " ") + table.name, Self.sidebarWidth - count.count - 1)
+            let line = name + count + " "
+            if index == state.selectedTable {
+                return (state.focus == .sidebar ? Self.inverse : Self.bold) + line + Self.reset
+            }
+            return line
+        }
+    }
+
+    /// Column widths fitted to header and content, within limits.
+    func columnWidths(_ page: StudioState.Page) -> [Int] {
+        page.columns.enumerated().map { index, column in
+            var widest = CellText.width(column.name)
+            for row in page.rows.prefix(200) {
+                widest = max(widest, CellText.width(CellText.display(row[index], type: column.type)))
+            }
+            return min(max(widest, 4), Self.maxColumnWidth)
+        }
+    }
+
+    private func gridLines(_ state: StudioState, width: Int, height: Int) -> [String] {
+        let page = state.page
+        guard !page.columns.isEmpty else {
+            return [CellText.fit(" Select a table (Tab, Enter). ? lists every key.", width)] + Array(repeating: String(repeating: " ", count: width), count: height - 1)
+        }
+        let widths = columnWidths(page)
+        // Scroll horizontally so the cursor column is visible.
+        var first = min(state.firstVisibleColumn, state.cursorColumn)
+        while first < state.cursorColumn, widths[first...state.cursorColumn].reduce(0, { $0 + $1 + 1 }) > width { first += 1 }
+        var visible: [Int] = []
+        var used = 0
+        for index in first..<page.columns.count where used + widths[index] + 1 <= width || visible.isEmpty {
+            visible.append(index)
+            used += widths[index] + 1
+        }
+        func line(_ cells: [(Int, String)], highlight: Int?) -> String {
+            var text = ""
+            for (index, value) in cells {
+                let cell = CellText.fit(value, min(widths[index], width)) + " "
+                text += index == highlight ? Self.inverse + cell + Self.reset : cell
+            }
+            return text + String(repeating: " ", count: max(0, width - used))
+        }
+        var lines = [Self.bold + line(visible.map { ($0, page.columns[$0].name) }, highlight: nil) + Self.reset]
+        lines.append(Self.dim + String(repeating: "─", count: width) + Self.reset)
+        let rowsHeight = height - 2
+        let firstRow = max(0, state.cursorRow - rowsHeight + 1)
+        for offset in 0..<rowsHeight {
+            let rowIndex = firstRow + offset
+            guard let row = page.rows[safe: rowIndex] else {
+                lines.append(String(repeating: " ", count: width))
+                continue
+            }
+            let cells = visible.map { ($0, CellText.display(row[$0], type: page.columns[$0].type)) }
+            let isCursor = rowIndex == state.cursorRow && state.focus == .grid
+            lines.append(line(cells, highlight: isCursor ? state.cursorColumn : nil))
+        }
+        return lines
+    }
+
+    private func detail(_ state: StudioState, scroll: Int, height: Int) -> [String] {
+        var content: [String] = []
+        if let row = state.page.rows[safe: state.cursorRow] {
+            for (index, column) in state.page.columns.enumerated() {
+                content.append(Self.bold + column.name + Self.reset + Self.dim + "  \(column.type)" + Self.reset)
+                let value = row[index]
+                var text = value ?? CellText.null
+                if let value, column.type.hasPrefix("json"), let data = value.data(using: .utf8),
+                   let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
+                   let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .fragmentsAllowed]) {
+                    text = String(decoding: pretty, as: UTF8.self)
+                }
+                for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                    var rest = Substring(line)
+                    repeat {
+                        content.append("  " + rest.prefix(width - 4))
+                        rest = rest.dropFirst(width - 4)
+                    } while !rest.isEmpty
+                }
+            }
+        }
+        let start = min(scroll, max(0, content.count - height))
+        return (0..<height).map { offset in
+            let text = content[safe: start + offset] ?? ""
+            return text.contains("\u{1B}") ? text + String(repeating: " ", count: max(0, width - CellText.width(text) + 12)) : CellText.fit(text, width)
+        }
+    }
+
+    static let keys: [(String, String)] = [
+        ("↑ ↓ j k", "move between rows (or tables in the sidebar)"), ("← → h l", "move between columns"),
+        ("g G", "first / last row"), ("PgUp PgDn", "previous / next page"), ("Tab", "switch between sidebar and grid"),
+        ("Enter", "row detail (every column, full values); Esc or q closes it"), ("/", "filter: role = user and content ~ hello"),
+        ("Esc", "clear the filter"), ("s", "sort by the current column: ascending, descending, off"),
+        ("f", "follow the foreign key in the current cell"), ("r", "rows that reference this row (repeat for the next table)"),
+        ("b Backspace", "go back"), ("e", "edit the current cell (NULL for null, 'NULL' for the text)"),
+        ("i", "insert a row: column = value, column = value"), ("d", "delete the current row"),
+        (":", "run SQL; results show in the grid"), ("x", "export the current view to .csv or .jsonl"),
+        ("?", "this help"), ("q Ctrl-C", "quit"),
+    ]
+
+    private func help(_ height: Int) -> [String] {
+        var lines = [CellText.fit(" Keys (any key closes this help)", width)]
+        lines += Self.keys.map { CellText.fit("  " + $0.0.padding(toLength: 14, withPad: " ", startingAt: 0) + $0.1, width) }
+        lines += ["", CellText.fit("  Edits run in a transaction after you confirm the SQL shown; --read-only turns them off.", width)].map { CellText.fit($0, width) }
+        return (0..<height).map { lines[safe: $0] ?? String(repeating: " ", count: width) }
+    }
+
+    private func statusLine(_ state: StudioState) -> String {
+        switch state.mode {
+        case .prompt(let kind, let text):
+            let label: String
+            switch kind {
+            case .filter: label = "filter"
+            case .sql: label = "SQL"
+            case .export: label = "export to"
+            case .insert: label = "insert (column = value, ...)"
+            case .edit(let column): label = "new value for \(state.page.columns[safe: column]?.name ?? "")"
+            }
+            return bar(" \(label): \(text)▏")
+        case .confirm(let description, let statement):
+            return bar(" \(description) \(statement.display.replacingOccurrences(of: "\n", with: " ")) — y to run, any other key cancels")
+        default:
+            return bar(" " + (state.message ?? "? help  / filter  s sort  Enter detail  f follow  r referenced by  e edit  : SQL  x export  q quit"))
+        }
+    }
+}

@@ -1,0 +1,155 @@
+import PGKit
+@testable import Studio
+import Testing
+
+@Suite struct StudioStateTests {
+    static let users = TableInfo(
+        name: "users", isView: false,
+        columns: [.init(name: "id", type: "uuid", isNullable: false), .init(name: "email", type: "citext", isNullable: false),
+                  .init(name: "name", type: "text", isNullable: true)],
+        primaryKey: ["id"], rowCount: 3, rowCountIsExact: true, foreignKeys: [],
+        referencedBy: [.init(table: "sessions", columns: ["user_id"], referencedTable: "users", referencedColumns: ["id"])])
+    static let sessions = TableInfo(
+        name: "sessions", isView: false,
+        columns: [.init(name: "id", type: "uuid", isNullable: false), .init(name: "user_id", type: "uuid", isNullable: true),
+                  .init(name: "created_at", type: "timestamp with time zone", isNullable: false)],
+        primaryKey: ["id"], rowCount: 250, rowCountIsExact: true,
+        foreignKeys: [.init(table: "sessions", columns: ["user_id"], referencedTable: "users", referencedColumns: ["id"])],
+        referencedBy: [])
+
+    func state(readOnly: Bool = false) -> StudioState {
+        var state = StudioState(tables: [Self.sessions, Self.users], readOnly: readOnly)
+        _ = state.selectTable(0)
+        state.pageSize = 2
+        state.query.limit = 2
+        var page = StudioState.Page()
+        page.columns = Self.sessions.columns
+        page.rows = [["s1", "u1", "2025-01-01 00:00:00+00"], ["s2", nil, "2025-01-02 00:00:00+00"]]
+        page.keys = [["s1"], ["s2"]]
+        state.show(page)
+        state.focus = .grid
+        return state
+    }
+
+    @Test func pagingUsesTheLastKeyAndComesBack() {
+        var state = state()
+        #expect(state.handle(.pageDown) == .loadPage)
+        #expect(state.query.afterKey == ["s2"])
+        let sql = state.query.sql(for: Self.sessions)
+        #expect(sql.sql.contains(#"("id") > (CAST($1 AS uuid))"#))
+        #expect(sql.sql.hasSuffix(#"ORDER BY "id" ASC LIMIT 2"#))
+        #expect(state.handle(.pageUp) == .loadPage)
+        #expect(state.query.afterKey == nil)
+    }
+
+    @Test func sortCyclesAscendingDescendingOff() {
+        var state = state()
+        state.cursorColumn = 2
+        #expect(state.handle(.character("s")) == .loadPage)
+        #expect(state.query.order == .column("created_at", descending: false))
+        _ = state.handle(.character("s"))
+        #expect(state.query.order == .column("created_at", descending: true))
+        #expect(state.query.sql(for: Self.sessions).sql.contains(#"ORDER BY "created_at" DESC NULLS LAST, "id" DESC"#))
+        _ = state.handle(.character("s"))
+        #expect(state.query.order == .primaryKey(descending: false))
+    }
+
+    @Test func filtersBindValuesCastToTheColumnType() throws {
+        let filter = try StudioFilter("user_id = 'u1' and created_at > 2025-01-01 and id ~ 50%_ and user_id is not null", columns: Self.sessions.columns)
+        let sql = filter.sql(for: Self.sessions)
+        #expect(sql.sql == #""user_id" = CAST($1 AS uuid) AND "created_at" > CAST($2 AS timestamp with time zone) AND "id"::text ILIKE $3 AND "user_id" IS NOT NULL"#)
+        #expect(sql.parameters.compactMap { $0 as? String } == ["u1", "2025-01-01", "%50\\%\\_%"])
+        #expect(throws: StudioFilter.ParseError.unknownColumn("nope")) { try StudioFilter("nope = 1", columns: Self.sessions.columns) }
+        #expect(throws: StudioFilter.ParseError.self) { try StudioFilter("just words", columns: Self.sessions.columns) }
+        // Hostile text stays a value.
+        let hostile = try StudioFilter("user_id = x'); DROP TABLE users; --", columns: Self.sessions.columns)
+        #expect(hostile.sql(for: Self.sessions).sql == #""user_id" = CAST($1 AS uuid)"#)
+    }
+
+    @Test func followingAForeignKeyAndGoingBack() {
+        var state = state()
+        state.cursorColumn = 1
+        #expect(state.handle(.character("f")) == .loadPage)
+        #expect(state.table?.name == "users")
+        #expect(state.query.filter?.conditions == [.init(column: "id", operation: "=", value: "u1")])
+        #expect(state.handle(.character("b")) == .loadPage)
+        #expect(state.table?.name == "sessions")
+        #expect(state.query.filter == nil)
+        // A NULL foreign key goes nowhere, and says so.
+        state.cursorRow = 1
+        #expect(state.handle(.character("f")) == nil)
+        #expect(state.message == "user_id is NULL")
+    }
+
+    @Test func referencingRowsFromAUser() {
+        var state = StudioState(tables: [Self.sessions, Self.users], readOnly: false)
+        _ = state.selectTable(1)
+        var page = StudioState.Page()
+        page.columns = Self.users.columns
+        page.rows = [["u1", "a@x", nil]]
+        page.keys = [["u1"]]
+        state.show(page)
+        state.focus = .grid
+        #expect(state.handle(.character("r")) == .loadPage)
+        #expect(state.table?.name == "sessions")
+        #expect(state.query.filter?.conditions.first?.column == "user_id")
+    }
+
+    @Test func editsShowTheirSQLAndWaitForConfirmation() {
+        var state = state()
+        state.cursorColumn = 1
+        _ = state.handle(.character("e"))
+        #expect(state.mode == .prompt(.edit(column: 1), text: "u1"))
+        for _ in 0..<2 { _ = state.handle(.backspace) }
+        for character in "NULL" { _ = state.handle(.character(character)) }
+        _ = state.handle(.enter)
+        guard case .confirm(_, let statement) = state.mode else {
+            Issue.record("an edit must ask for confirmation")
+            return
+        }
+        #expect(statement.sql == #"UPDATE "sessions" SET "user_id" = CAST($1 AS uuid) WHERE "id" = CAST($2 AS uuid)"#)
+        #expect(statement.parameters == [nil, "s1"])
+        #expect(state.handle(.character("y")) == .execute(statement))
+
+        _ = state.handle(.character("d"))
+        #expect(state.handle(.character("n")) == nil)
+        #expect(state.message?.contains("nothing was changed") == true)
+
+        let insert = StudioStatements.insert(table: Self.users, values: [(Self.users.columns[1], "x@y"), (Self.users.columns[2], "'NULL'")])
+        #expect(insert.sql == #"INSERT INTO "users" ("email", "name") VALUES (CAST($1 AS citext), CAST($2 AS text))"#)
+        #expect(StudioState.parameterValue("'NULL'") == "NULL")
+    }
+
+    @Test func readOnlyRefusesEveryEdit() {
+        var state = state(readOnly: true)
+        for key in ["e", "d", "i"] {
+            #expect(state.handle(.character(Character(key))) == nil)
+            #expect(state.mode == .browse)
+            #expect(state.message?.contains("read-only") == true)
+        }
+    }
+
+    @Test func keysDecodeFromTerminalBytes() {
+        #expect(StudioKey.decode([27, 91, 65])! == (.up, 3))
+        #expect(StudioKey.decode([27, 91, 54, 126])! == (.pageDown, 4))
+        #expect(StudioKey.decode([106])! == (.character("j"), 1))
+        #expect(StudioKey.decode([3])! == (.interrupt, 1))
+        #expect(StudioKey.decode(Array("é".utf8))! == (.character("é"), 2))
+    }
+
+    @Test func cellsKeepColumnsAlignedWithWideCharactersAndShowValuesForHumans() {
+        for text in ["plain", "日本語テキスト", "emoji 🚀🚀 here", "ünïcödé", ""] {
+            #expect(CellText.width(CellText.fit(text, 8)) == 8, "\(text)")
+        }
+        #expect(CellText.fit("abcdefghij", 5) == "abcd…")
+        #expect(CellText.display(nil, type: "text") == CellText.null)
+        #expect(CellText.display("", type: "text") == "")
+        #expect(CellText.display("[0.123,-0.4,0.5]", type: "vector(3)") == "[0.12, -0.40, ... ] (3)")
+        let lines = StudioRenderer(width: 100, height: 12, databaseName: "app").render(state())
+        #expect(lines.count == 12)
+        let plain = lines.map { $0.replacingOccurrences(of: "\u{1B}\\[[0-9;?]*[a-zA-Z]", with: "", options: .regularExpression) }
+        #expect(plain.allSatisfy { CellText.width($0) == 100 }, "every line is exactly the screen width")
+        #expect(plain[1].contains("sessions") && plain[1].contains("250"))
+        #expect(plain.contains { $0.contains(CellText.null) })
+    }
+}
