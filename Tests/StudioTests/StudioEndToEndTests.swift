@@ -1,0 +1,84 @@
+import Foundation
+import Migrator
+import PGKit
+import PGKitTestSupport
+import Repositories
+import Testing
+
+/// The studio as a person uses it: in tmux, against the seeded database, reading the screen.
+@Suite(.serialized) struct StudioEndToEndTests {
+    let session = "pgkit-studio-\(UInt32.random(in: 0...UInt32.max))"
+
+    func tmux(_ arguments: [String]) async throws -> String {
+        let result = try await CommandRun.run("/usr/bin/tmux", arguments)
+        return result.output
+    }
+
+    func screen() async throws -> String { try await tmux(["capture-pane", "-t", session, "-p"]) }
+
+    func keys(_ keys: String...) async throws {
+        _ = try await tmux(["send-keys", "-t", session] + keys)
+        try await Task.sleep(for: .milliseconds(400))
+    }
+
+    func waitFor(_ text: String) async throws -> Bool {
+        for _ in 0..<50 {
+            if try await screen().contains(text) { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+
+    @Test func browseFilterFollowEditAndQuit() async throws {
+        let config = try await TestDatabase.create("studio_e2e")
+        try await Migrator(config: config, directory: MigrationDirectory(path: ProjectPaths.migrations.path)).applyPending()
+        try await PGConnection.withConnection(config) { _ = try await SampleData.seed($0) }
+        let command = "TERM=xterm-256color NO_COLOR=1 '\(CommandRun.dbctlPath)' studio --database-url '\(config.url)'; echo STUDIO-EXITED-$?; sleep 60"
+        _ = try await tmux(["new-session", "-d", "-s", session, "-x", "160", "-y", "40", command])
+        defer { Task { _ = try? await CommandRun.run("/usr/bin/tmux", ["kill-session", "-t", session]) } }
+
+        #expect(try await waitFor("PGKit Studio"))
+        let sidebar = try await screen()
+        #expect(sidebar.contains("messages") && sidebar.contains("2000"), "the sidebar shows messages with its count")
+
+        // Open messages (the sidebar is sorted: character_files, dbctl_migrations, memories, messages).
+        try await keys("j", "j", "j")
+        #expect(try await waitFor("messages (2000 rows)"))
+        try await keys("Tab")
+        #expect(try await screen().contains("You are a helpful assistant"), "opening it shows rows")
+
+        // A filter narrows them.
+        try await keys("/")
+        try await keys("role = system", "Enter")
+        #expect(try await waitFor("filter: role = system"))
+        let filtered = try await screen()
+        #expect(filtered.contains(" system ") && !filtered.contains(" user "), "only system messages remain")
+
+        // Following a message's session_id lands on its session.
+        try await keys("l")
+        try await keys("f")
+        #expect(try await waitFor("sessions (20 rows) · filter: id ="))
+
+        // An edit shows up in the database afterwards: rename a specialization.
+        try await keys("b")
+        try await keys("Tab", "j", "j", "Tab")
+        #expect(try await waitFor("specializations (5 rows)"))
+        try await keys("h", "h", "h", "l")  // column "name"
+        try await keys("e")
+        #expect(try await waitFor("new value for name"))
+        for _ in 0..<40 { _ = try await tmux(["send-keys", "-t", session, "BSpace"]) }
+        try await keys("studio-edited", "Enter")
+        #expect(try await waitFor("UPDATE"), "the SQL is shown before it runs")
+        try await keys("y")
+        #expect(try await waitFor("done: 1 row(s) changed"))
+        let renamed = try await PGConnection.withConnection(config) {
+            try await $0.query("SELECT count(*) FROM specializations WHERE name = 'studio-edited'").scalar(Int.self)
+        }
+        #expect(renamed == 1)
+
+        // q restores the terminal: the shell line after the program is all that is left.
+        try await keys("q")
+        #expect(try await waitFor("STUDIO-EXITED-0"))
+        #expect(try await !screen().contains("PGKit Studio"))
+    }
+}
