@@ -54,7 +54,7 @@ public struct StudioApp: Sendable {
             state.message = "done: \(changed) row(s) changed"
             if let index = state.tables.indices.first(where: { state.tables[$0].name == state.table?.name }) {
                 state.tables[index].rowCount = try await connection.query(
-                    "SELECT count(*) FROM \(unescaped: PGQuery.quoteQualifiedName(state.tables[index].name))").scalar(Int.self) ?? 0
+                    "SELECT count(*) FROM \(unescaped: PGQuery.quoteIdentifier(state.tables[index].name))").scalar(Int.self) ?? 0
             }
             if let table = state.table { state.show(try await loadPage(table, state.query, connection)) }
         case .runSQL(let sql):

@@ -54,6 +54,16 @@ import Testing
         let filtered = try await screen()
         #expect(filtered.contains(" system ") && !filtered.contains(" user "), "only system messages remain")
 
+        // Export the filtered view.
+        let exportPath = FileManager.default.temporaryDirectory.appendingPathComponent("studio-export-\(UUID().uuidString).csv").path
+        try await keys("x")
+        for _ in 0..<20 { _ = try await tmux(["send-keys", "-t", session, "BSpace"]) }
+        try await keys(exportPath, "Enter")
+        #expect(try await waitFor("exported 20 rows"))
+        let exported = try String(contentsOfFile: exportPath, encoding: .utf8).split(separator: "\n")
+        #expect(exported.count == 21 && exported[0] == "id,session_id,role,content,created_at")
+        try? FileManager.default.removeItem(atPath: exportPath)
+
         // Following a message's session_id lands on its session.
         try await keys("l")
         try await keys("f")

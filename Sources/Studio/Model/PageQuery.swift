@@ -24,7 +24,7 @@ public struct PageQuery: Sendable, Equatable {
     public func sql(for table: TableInfo) -> PGQuery {
         let columns = table.columns.map { "\(PGQuery.quoteIdentifier($0.name))::text" }
         let key = table.primaryKey.isEmpty ? ["ctid"] : table.primaryKey.map(PGQuery.quoteIdentifier)
-        var query = PGQuery(String("SELECT \((columns + key.map { "\($0)::text" }).joined(separator: ", ")) FROM \(PGQuery.quoteQualifiedName(table.name)) WHERE true"))
+        var query = PGQuery(String("SELECT \((columns + key.map { "\($0)::text" }).joined(separator: ", ")) FROM \(PGQuery.quoteIdentifier(table.name)) WHERE true"))
         if let filter {
             query.append(PGQuery(" AND ("))
             query.append(filter.sql(for: table))

@@ -22,19 +22,19 @@ public enum StudioStatements {
         let (condition, keyParameters) = keyCondition(table, key, startingAt: 2)
         parameters += keyParameters
         return PGQueryText(
-            sql: "UPDATE \(PGQuery.quoteQualifiedName(table.name)) SET \(PGQuery.quoteIdentifier(column.name)) = CAST($1 AS \(column.type)) WHERE \(condition)",
+            sql: "UPDATE \(PGQuery.quoteIdentifier(table.name)) SET \(PGQuery.quoteIdentifier(column.name)) = CAST($1 AS \(column.type)) WHERE \(condition)",
             parameters: parameters)
     }
 
     public static func delete(table: TableInfo, key: [String]) -> PGQueryText {
         let (condition, parameters) = keyCondition(table, key, startingAt: 1)
-        return PGQueryText(sql: "DELETE FROM \(PGQuery.quoteQualifiedName(table.name)) WHERE \(condition)", parameters: parameters)
+        return PGQueryText(sql: "DELETE FROM \(PGQuery.quoteIdentifier(table.name)) WHERE \(condition)", parameters: parameters)
     }
 
     public static func insert(table: TableInfo, values: [(TableInfo.Column, String?)]) -> PGQueryText {
         let columns = values.map { PGQuery.quoteIdentifier($0.0.name) }.joined(separator: ", ")
         let placeholders = values.enumerated().map { "CAST($\($0.offset + 1) AS \($0.element.0.type))" }.joined(separator: ", ")
-        return PGQueryText(sql: "INSERT INTO \(PGQuery.quoteQualifiedName(table.name)) (\(columns)) VALUES (\(placeholders))",
+        return PGQueryText(sql: "INSERT INTO \(PGQuery.quoteIdentifier(table.name)) (\(columns)) VALUES (\(placeholders))",
                            parameters: values.map(\.1))
     }
 
