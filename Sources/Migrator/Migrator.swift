@@ -204,8 +204,12 @@ public struct Migrator: Sendable {
 
     // MARK: Connection and lock
 
+    /// Migrations may legitimately run for a long time (an index on a big table), so the
+    /// migrator's connections have no query timeout.
     private func withConnection<T>(_ body: (PGConnection) async throws -> T) async throws -> T {
-        try await PGConnection.withConnection(config, body)
+        var config = self.config
+        config.queryTimeout = nil
+        return try await PGConnection.withConnection(config, body)
     }
 
     /// Holds the session-level advisory lock around `body`, waiting up to `lockTimeout`.

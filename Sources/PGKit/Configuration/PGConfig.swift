@@ -28,11 +28,12 @@ public struct PGConfig: Sendable, CustomStringConvertible {
     public var usesUnnamedStatements: Bool = false
     /// Log parameter values with each query at debug level. Off by default: values may be secrets.
     public var logsParameterValues: Bool = false
-    /// The longest a statement may wait for the server (URL: `query_timeout=30s`, or `500ms`).
-    /// When it passes, PGKit sends a cancel request; if the server still does not answer
-    /// (a hung or stopped backend, a dead peer that TCP keepalives cannot see), the connection
-    /// is closed and the caller gets `.timedOut`. Off by default: long queries are legitimate.
-    public var queryTimeout: Duration?
+    /// The longest a statement may wait for the server (URL: `query_timeout=30s`, `500ms`, `10m`,
+    /// or `off`). When it passes, PGKit sends a cancel request (the statement fails with
+    /// `queryCanceled`); if the server still does not answer (a hung or stopped backend, a dead
+    /// peer that TCP keepalives cannot see), the connection is closed and the caller gets
+    /// `.timedOut`. Five minutes by default, so nothing waits forever; the migrator turns it off.
+    public var queryTimeout: Duration? = .seconds(300)
 
     /// Parses a URL or `key=value` string. Errors never contain the password.
     public init(_ connectionString: String) throws(PGError) {
@@ -128,6 +129,10 @@ public struct PGConfig: Sendable, CustomStringConvertible {
             case "log_parameter_values":
                 logsParameterValues = try Self.parseBool(value, key: key)
             case "query_timeout":
+                if ["off", "0", "none"].contains(value.lowercased()) {
+                    queryTimeout = nil
+                    continue
+                }
                 guard let timeout = Self.parseDuration(value) else {
                     throw PGError(.invalidConfiguration, "query_timeout must look like 30s, 500ms or 2m")
                 }

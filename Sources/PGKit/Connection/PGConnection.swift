@@ -25,7 +25,7 @@ public final class PGConnection: Sendable {
 
     private let thread: ConnectionThread
     private let session: LibPQSession
-    private let cancellation = QueryCancellation()
+    private let cancellation: QueryCancellation
     private let state = Mutex(State())
 
     private struct State {
@@ -53,7 +53,9 @@ public final class PGConnection: Sendable {
         serverVersion = opened.serverVersion
         backendPID = opened.backendPID
         socket = opened.socket
+        cancellation = QueryCancellation(timeout: config.queryTimeout, socket: opened.socket)
         cancellation.install(opened.cancelHandle)
+        if config.queryTimeout != nil { QueryDeadlineMonitor.shared.register(cancellation) }
     }
 
     /// Opens a connection. The wait happens on the connection's own thread.
@@ -98,6 +100,7 @@ public final class PGConnection: Sendable {
     }
 
     deinit {
+        QueryDeadlineMonitor.shared.unregister(cancellation)
         cancellation.uninstall()
         let session = self.session
         thread.submit { session.close() }
@@ -111,6 +114,7 @@ public final class PGConnection: Sendable {
             return state.isClosed
         }
         guard !wasClosed else { return }
+        QueryDeadlineMonitor.shared.unregister(cancellation)
         cancellation.uninstall()
         let session = self.session
         await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
@@ -149,8 +153,6 @@ public final class PGConnection: Sendable {
             // Already on the connection thread (withConnectionThread): call libpq right here.
             return try await runInline(job, operation)
         }
-        let watchdog = config.queryTimeout.map { startWatchdog(job, after: $0) }
-        defer { watchdog?.cancel() }
         do {
             return try await withTaskCancellationHandler {
                 try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<T, any Error>) in
@@ -175,28 +177,9 @@ public final class PGConnection: Sendable {
         }
     }
 
-    /// After `timeout`, cancels the statement; if the server still has not answered a little
-    /// later (it may be hung or stopped), shuts the socket so libpq's wait ends.
-    private func startWatchdog(_ job: UInt64, after timeout: Duration) -> Task<Void, Never> {
-        let cancellation = self.cancellation
-        let socket = self.socket
-        return Task {
-            do {
-                try await Task.sleep(for: timeout)
-                cancellation.cancel(job)
-                try await Task.sleep(for: min(max(timeout / 2, .milliseconds(200)), .seconds(5)))
-                if cancellation.markTimedOut(job) { _ = shutdown(socket, Int32(SHUT_RDWR)) }
-            } catch {
-                // The statement finished in time.
-            }
-        }
-    }
-
     private func runInline<T: Sendable>(_ job: UInt64, _ operation: @escaping @Sendable (LibPQSession) throws -> T) async throws -> T {
         let session = self.session
         let cancellation = self.cancellation
-        let watchdog = config.queryTimeout.map { startWatchdog(job, after: $0) }
-        defer { watchdog?.cancel() }
         do {
             return try await withTaskCancellationHandler {
                 guard cancellation.begin(job) else {

@@ -20,9 +20,21 @@ final class QueryCancellation: Sendable {
         var cancelledBeforeStart: Set<UInt64> = []
         var timedOut: Set<UInt64> = []
         var nextJob: UInt64 = 0
+        /// When the running job's time is up, and whether a cancel was already sent for it.
+        var deadline: ContinuousClock.Instant?
+        var cancelSent = false
     }
 
     private let state = Mutex(State())
+    /// The per-statement limit (`PGConfig.queryTimeout`), and the socket to shut when the
+    /// server does not answer a cancel.
+    private let timeout: Duration?
+    private let socket: Int32
+
+    init(timeout: Duration? = nil, socket: Int32 = -1) {
+        self.timeout = timeout
+        self.socket = socket
+    }
 
     func makeJobID() -> UInt64 {
         state.withLock { state in
@@ -36,14 +48,42 @@ final class QueryCancellation: Sendable {
         state.withLock { state in
             if state.cancelledBeforeStart.remove(job) != nil { return false }
             state.runningJob = job
+            if let timeout {
+                state.deadline = .now + timeout
+                state.cancelSent = false
+            }
             return true
         }
     }
 
     func end(_ job: UInt64) {
         state.withLock { state in
-            if state.runningJob == job { state.runningJob = nil }
+            if state.runningJob == job {
+                state.runningJob = nil
+                state.deadline = nil
+            }
         }
+    }
+
+    /// Called by `QueryDeadlineMonitor`: past the deadline, cancels the statement; if the server
+    /// still has not answered a grace period later, shuts the socket so libpq's wait ends, and
+    /// remembers that the statement timed out.
+    func enforceDeadline(now: ContinuousClock.Instant) {
+        guard let timeout else { return }
+        let grace = min(max(timeout / 2, .milliseconds(200)), .seconds(5))
+        let cancelJob = state.withLock { state -> UInt64? in
+            guard let job = state.runningJob, let deadline = state.deadline, now >= deadline else { return nil }
+            if !state.cancelSent {
+                state.cancelSent = true
+                return job
+            }
+            if now >= deadline + grace, !state.timedOut.contains(job) {
+                state.timedOut.insert(job)
+                _ = shutdown(socket, Int32(SHUT_RDWR))
+            }
+            return nil
+        }
+        if let cancelJob { Thread.detachNewThread { [self] in sendCancel(ifRunning: cancelJob) } }
     }
 
     func cancel(_ job: UInt64) {
@@ -54,16 +94,6 @@ final class QueryCancellation: Sendable {
         }
         guard isRunning else { return }
         Thread.detachNewThread { [self] in sendCancel(ifRunning: job) }
-    }
-
-    /// Records that `job` ran out of time; true when it is still running (so the caller should
-    /// break the connection to free it).
-    func markTimedOut(_ job: UInt64) -> Bool {
-        state.withLock { state in
-            guard state.runningJob == job else { return false }
-            state.timedOut.insert(job)
-            return true
-        }
     }
 
     /// Whether `job` was stopped by its time limit (and forgets it).

@@ -36,6 +36,8 @@ import Testing
         #expect(try PGConfig("postgresql://u@h/db?query_timeout=1500ms").queryTimeout == .milliseconds(1500))
         #expect(try PGConfig("host=h query_timeout=2m").queryTimeout == .seconds(120))
         #expect(throws: PGError.self) { try PGConfig("host=h query_timeout=soon") }
+        #expect(try PGConfig("host=h").queryTimeout == .seconds(300), "nothing waits forever by default")
+        #expect(try PGConfig("host=h query_timeout=off").queryTimeout == nil)
         let keyValue = try PGConfig("host=h pgbouncer=true dbname=db")
         #expect(keyValue.usesUnnamedStatements)
         #expect(keyValue.database == "db")
