@@ -91,4 +91,23 @@ import Testing
         #expect(try await waitFor("STUDIO-EXITED-0"))
         #expect(try await !screen().contains("PGKit Studio"))
     }
+
+    @Test func redrawsWhenResizedAndCtrlCRestoresTheTerminal() async throws {
+        let config = try await TestDatabase.create("studio_resize")
+        try await Migrator(config: config, directory: MigrationDirectory(path: ProjectPaths.migrations.path)).applyPending()
+        let command = "TERM=xterm-256color '\(CommandRun.dbctlPath)' studio --read-only --database-url '\(config.url)'; echo STUDIO-EXITED-$?; sleep 60"
+        _ = try await tmux(["new-session", "-d", "-s", session, "-x", "150", "-y", "30", command])
+        defer { Task { _ = try? await CommandRun.run("/usr/bin/tmux", ["kill-session", "-t", session]) } }
+        #expect(try await waitFor("read-only"))
+        _ = try await tmux(["resize-window", "-t", session, "-x", "90", "-y", "20"])
+        try await Task.sleep(for: .milliseconds(600))
+        let lines = try await screen().split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.first?.contains("PGKit Studio") == true, "redrawn at the new size")
+        #expect(lines.filter { !$0.isEmpty }.count <= 20)
+        try await keys("e")
+        #expect(try await waitFor("read-only: editing is off"))
+        try await keys("C-c")
+        #expect(try await waitFor("STUDIO-EXITED-0"))
+        #expect(try await !screen().contains("PGKit Studio"))
+    }
 }
