@@ -5,15 +5,29 @@ extension LibPQSession {
     /// Prepares (once per connection, through the statement cache) each statement the batch
     /// repeats, before the batch is sent, so the server parses and plans it only once.
     private func prepareRepeatedStatements(_ pipeline: PGPipeline) -> [StatementCache.Key: String] {
-        var seen: [String: Int] = [:]
-        for query in pipeline.queries { seen[query.sql, default: 0] += 1 }
+        // Batches usually repeat one statement back to back: compare with the previous one
+        // before paying for hashing.
+        var counts: [String: Int] = [:]
+        var previous: String?
+        var runLength = 0
+        for query in pipeline.queries {
+            if query.sql == previous {
+                runLength += 1
+                continue
+            }
+            if let previous { counts[previous, default: 0] += runLength }
+            previous = query.sql
+            runLength = 1
+        }
+        if let previous { counts[previous, default: 0] += runLength }
         var names: [StatementCache.Key: String] = [:]
-        for query in pipeline.queries where (seen[query.sql] ?? 0) > 1 {
+        for query in pipeline.queries where (counts[query.sql] ?? 0) > 1 {
             guard let oids = try? PGBindings(query.parameters, types: types).oids else { continue }
             let key = StatementCache.Key(sql: query.sql, parameterTypes: oids)
             if names[key] != nil { continue }
             // A statement that does not prepare (a type error, say) goes unnamed and fails alone.
             if let name = try? preparedStatementName(for: query.sql, parameterTypes: oids) { names[key] = name }
+            counts[query.sql] = 0
         }
         return names
     }
@@ -46,6 +60,7 @@ extension LibPQSession {
 
         var encodingErrors: [Int: PGError] = [:]
         var syncPoints = 0
+        var lastPrepared: (key: StatementCache.Key, name: String)?
         for (index, query) in pipeline.queries.enumerated() {
             let bindings: PGBindings
             do {
@@ -61,7 +76,15 @@ extension LibPQSession {
                 continue
             }
             let sent: Int32
-            if let name = preparedNames[StatementCache.Key(sql: query.sql, parameterTypes: bindings.oids)] {
+            let name: String?
+            if let last = lastPrepared, last.key.sql == query.sql, last.key.parameterTypes == bindings.oids {
+                name = last.name
+            } else {
+                let key = StatementCache.Key(sql: query.sql, parameterTypes: bindings.oids)
+                name = preparedNames[key]
+                if let name { lastPrepared = (key, name) }
+            }
+            if let name {
                 sent = bindings.withCArrays { values, lengths, formats, _ in
                     PQsendQueryPrepared(connection, name, Int32(bindings.count), values, lengths, formats, 1)
                 }
