@@ -54,6 +54,8 @@ final class PGResultStorage: @unchecked Sendable {
 /// A result's column names and types, shared by every result of the same prepared statement.
 final class PGResultMetadata: Sendable {
     let columns: [PGColumn]
+    /// The columns' type OIDs alone, read for every value decoded (no String to retain).
+    let typeOIDs: [UInt32]
     let indexByName: [String: Int]
 
     init(handle: OpaquePointer) {
@@ -67,6 +69,7 @@ final class PGResultMetadata: Sendable {
             if byName[name] == nil { byName[name] = index }
         }
         self.columns = columns
+        typeOIDs = columns.map(\.typeOID)
         indexByName = byName
     }
 }
