@@ -49,7 +49,21 @@ struct ProcessRunner: Sendable {
         let cArguments = arguments.map { strdup($0) } + [nil]
         defer { cArguments.forEach { free($0) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, arguments[0], &actions, nil, cArguments, environ)
+        // Children start with no blocked signals and default handlers: a daemon they start
+        // (PgBouncer, a postmaster) must be stoppable with SIGTERM whatever this process blocks.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        sigdelset(&allSignals, SIGKILL)
+        sigdelset(&allSignals, SIGSTOP)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let spawned = posix_spawn(&pid, arguments[0], &actions, &attributes, cArguments, environ)
         guard spawned == 0 else {
             throw LocalClusterError.commandFailed(command: arguments[0], output: String(cString: strerror(spawned)))
         }

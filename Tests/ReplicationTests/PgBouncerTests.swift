@@ -55,7 +55,8 @@ import Testing
             Issue.record(error)
         }
         await db.shutdown()
-        _ = try? await CommandRun.run(bouncerScript, ["stop", directory.appendingPathComponent("bouncer").path])
+        let stopped = try await CommandRun.run(bouncerScript, ["stop", directory.appendingPathComponent("bouncer").path])
+        #expect(stopped.status == 0, "PgBouncer must stop: \(stopped.errorOutput)")
         _ = try? await ReplicaSet.run(["stop", directory.appendingPathComponent("server").path])
         try? FileManager.default.removeItem(at: directory)
     }
