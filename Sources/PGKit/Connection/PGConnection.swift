@@ -287,6 +287,18 @@ public final class PGConnection: Sendable {
         return PGRowStream(channel: channel)
     }
 
+    /// Bulk reads and exports with `COPY ... TO STDOUT` (text, CSV or binary, as the statement
+    /// says): `consume` receives each chunk of output as it arrives, on the connection's thread,
+    /// so any amount streams through in constant memory. Returns the number of rows copied.
+    /// ```swift
+    /// let file = FileHandle(forWritingAtPath: "messages.csv")!
+    /// try await conn.copyOut("COPY messages TO STDOUT (FORMAT csv, HEADER)") { file.write(Data($0)) }
+    /// ```
+    @discardableResult
+    public func copyOut(_ sql: String, _ consume: @escaping @Sendable (UnsafeRawBufferPointer) throws -> Void) async throws -> Int {
+        try await perform { try $0.copyOut(sql, consume: consume) }
+    }
+
     /// Runs a batch of statements in libpq's pipeline mode (one round trip) and returns each
     /// statement's result or error, in order. See `PGPipeline` for what a failure does.
     public func execute(_ pipeline: PGPipeline) async throws -> [Result<PGQueryResult, PGError>] {

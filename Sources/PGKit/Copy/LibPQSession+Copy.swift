@@ -51,3 +51,41 @@ extension LibPQSession {
         return copied
     }
 }
+
+extension LibPQSession {
+    /// Runs a `COPY ... TO STDOUT` statement and hands each chunk of its output to `consume`
+    /// as it arrives (libpq gives one row per chunk), so any amount of data streams through.
+    /// Returns the number of rows copied.
+    func copyOut(_ sql: String, consume: (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
+        guard let connection else { throw PGError(.connectionClosed, "the connection is closed") }
+        let start = try check(PQexec(connection, sql), query: sql)
+        _ = start
+        var consumerError: (any Error)?
+        while true {
+            var buffer: UnsafeMutablePointer<CChar>?
+            let length = PQgetCopyData(connection, &buffer, 0)
+            if length > 0, let buffer {
+                defer { PQfreemem(buffer) }
+                if consumerError == nil {
+                    do { try consume(UnsafeRawBufferPointer(start: buffer, count: Int(length))) } catch { consumerError = error }
+                }
+                continue
+            }
+            if length == -2 { throw connectionError(query: sql) }
+            break  // -1: the copy is done
+        }
+        var copied = 0
+        var failure: PGError?
+        while let result = PQgetResult(connection) {
+            if PQresultStatus(result) == PGRES_COMMAND_OK {
+                copied = Int(String(cString: PQcmdTuples(result))) ?? 0
+            } else if failure == nil {
+                failure = makeError(from: result, query: sql)
+            }
+            PQclear(result)
+        }
+        if let failure { throw failure }
+        if let consumerError { throw consumerError }
+        return copied
+    }
+}
