@@ -90,7 +90,7 @@ import Testing
         try await conn.copyIn(table: "notes", columns: ["id", "body"], rows: notes.map { [$0.id, $0.body] })
         #expect(try await conn.query("SELECT count(*) FROM notes").scalar(Int.self) == 3)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("notes-\(UUID().uuidString).csv").path
-        FileManager.default.createFile(atPath: path, contents: nil)
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))
         let file = FileHandle(forWritingAtPath: path)!
         try await conn.copyOut("COPY notes TO STDOUT (FORMAT csv, HEADER)") { file.write(Data($0)) }
         try file.close()
