@@ -43,7 +43,7 @@ let package = Package(
         .executableTarget(name: "pgkit-bench", dependencies: ["PGKit", "Repositories"], path: "Benchmarks/PGKitBench"),
         .executableTarget(name: "pgkit-soak", dependencies: ["PGKit", "LocalPostgres", "Migrator", "Repositories"], path: "Benchmarks/PGKitSoak"),
         .executableTarget(name: "bench-libpq", dependencies: ["CLibPQ"], path: "Benchmarks/LibPQBaseline"),
-        .target(name: "PGKitTestSupport", dependencies: ["PGKit"], path: "Tests/Support"),
+        .target(name: "PGKitTestSupport", dependencies: ["PGKit", "LocalPostgres"], path: "Tests/Support"),
         .testTarget(name: "PGKitTests", dependencies: ["PGKit"]),
         .testTarget(name: "PGKitIntegrationTests", dependencies: ["PGKit", "PGKitTestSupport"]),
         .testTarget(name: "MigratorTests", dependencies: ["Migrator", "PGKit", "PGKitTestSupport"]),

@@ -1,8 +1,9 @@
 import Foundation
+import LocalPostgres
 
 /// Runs a program to completion and captures its output and exit code, for tests of `dbctl`.
 ///
-/// Uses `posix_spawn` and `waitpid` on a thread of its own. Standard input is /dev/null, so the
+/// Uses `ChildProcess` (posix_spawn and waitpid) on a thread of its own. Standard input is /dev/null, so the
 /// program sees no terminal, and it runs in a new empty directory, never in the package (where
 /// `dbctl setup` would regenerate the package's own models, and `.env` would be read).
 public struct CommandRun: Sendable {
@@ -44,9 +45,7 @@ public struct CommandRun: Sendable {
 
         /// Blocks the calling thread (never a cooperative one) until the program exits.
         func waitSynchronously() -> CommandRun {
-            var status: Int32 = 0
-            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-            let exitCode = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+            let exitCode = ChildProcess.waitForExit(pid)
             defer {
                 unlink(outPath); unlink(errPath)
                 try? FileManager.default.removeItem(atPath: workingDirectory)
@@ -71,38 +70,13 @@ public struct CommandRun: Sendable {
         let outPath = base + ".out", errPath = base + ".err"
         let workingDirectory = base + ".cwd"
         try FileManager.default.createDirectory(atPath: workingDirectory, withIntermediateDirectories: true)
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         var merged = ProcessInfo.processInfo.environment
         merged["DATABASE_URL"] = nil
         merged["NO_COLOR"] = "1"
         for (key, value) in environment { merged[key] = value }
         // exec replaces the shell, so the pid is the program's own (signals reach it directly).
         let shellArguments = ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", workingDirectory, program] + arguments
-        let argv = shellArguments.map { strdup($0) } + [nil]
-        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
-        var pid: pid_t = 0
-        // Children start with no blocked signals and default handlers: a daemon they start
-        // (PgBouncer, a postmaster) must be stoppable with SIGTERM whatever this process blocks.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        sigdelset(&allSignals, SIGKILL)
-        sigdelset(&allSignals, SIGSTOP)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let result = posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, envp)
-        guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EINVAL) }
+        let pid = try ChildProcess.spawn(shellArguments, environment: merged, standardOutput: outPath, standardError: errPath)
         return Running(pid: pid, outPath: outPath, errPath: errPath, workingDirectory: workingDirectory)
     }
 }
