@@ -111,15 +111,6 @@ public struct LocalCluster: Sendable {
     }
 
     private func createDatabaseIfMissing(_ name: String, on server: PGConfig) async throws {
-        let connection = try await PGConnection.connect(server)
-        do {
-            let exists = try await connection.query("SELECT 1 FROM pg_database WHERE datname = \(name)").count == 1
-            if !exists {
-                try await connection.executeScript("CREATE DATABASE \(PGQuery.quoteIdentifier(name))")
-            }
-        } catch let error as PGError where error.sqlState == .duplicateDatabase {
-            // Another process created it at the same moment.
-        }
-        await connection.close()
+        _ = try await PGConnection.withConnection(server) { try await $0.createDatabaseIfMissing(name) }
     }
 }

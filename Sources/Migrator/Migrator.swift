@@ -149,15 +149,9 @@ public struct Migrator: Sendable {
             return false
         } catch let error as PGError where error.sqlState == .invalidCatalogName {
             guard let name = config.database else { throw error }
-            let admin = try await PGConnection.connect(config.withDatabase("postgres"))
-            do {
-                try await admin.executeScript("CREATE DATABASE \(PGQuery.quoteIdentifier(name))")
-            } catch let error as PGError where error.sqlState == .duplicateDatabase {
-                await admin.close()
-                return false
+            return try await PGConnection.withConnection(config.withDatabase("postgres")) { admin in
+                try await admin.createDatabaseIfMissing(name)
             }
-            await admin.close()
-            return true
         }
     }
 
