@@ -18,10 +18,18 @@ struct ReplicaSet {
     static func start() async throws -> ReplicaSet {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pgkit-replicas-\(UInt32.random(in: 0...UInt32.max))")
         let primaryURL = try await run(["start", directory.appendingPathComponent("primary").path])
-        let primary = try PGConfig(primaryURL)
-        try await Migrator(config: primary, directory: MigrationDirectory(path: ProjectPaths.migrations.path)).applyPending()
-        let standbyURL = try await run(["standby", String(primary.port!), directory.appendingPathComponent("standby").path])
-        return ReplicaSet(directory: directory, primary: primary, standby: try PGConfig(standbyURL))
+        do {
+            let primary = try PGConfig(primaryURL)
+            try await Migrator(config: primary, directory: MigrationDirectory(path: ProjectPaths.migrations.path)).applyPending()
+            let standbyURL = try await run(["standby", String(primary.port!), directory.appendingPathComponent("standby").path])
+            return ReplicaSet(directory: directory, primary: primary, standby: try PGConfig(standbyURL))
+        } catch {
+            // Never leave a half-built replica set running.
+            _ = try? await run(["stop", directory.appendingPathComponent("standby").path])
+            _ = try? await run(["stop", directory.appendingPathComponent("primary").path])
+            try? FileManager.default.removeItem(at: directory)
+            throw error
+        }
     }
 
     @discardableResult
