@@ -22,17 +22,20 @@ public final class PGPool: Sendable {
         var machine: PoolStateMachine
         var connections: [Int: PGConnection] = [:]
         var waiters: [Int: UnsafeContinuation<(Int, PGConnection), any Error>] = [:]
-        /// Each waiter's acquire-timeout timer, cancelled as soon as the waiter is served.
-        var timers: [Int: Task<Void, Never>] = [:]
+        /// When each waiter's acquire timeout runs out. Every waiter gets the same timeout, so
+        /// one task sleeping until the earliest deadline serves them all.
+        var deadlines: [Int: ContinuousClock.Instant] = [:]
+        var enforcingDeadlines = false
+        var timeoutTask: Task<Void, Never>?
         var cancelledWaiters: Set<Int> = []
         var lastConnectError: PGError?
         var nextID = 0
         var shutdownWaiters: [UnsafeContinuation<Void, Never>] = []
         var maintenance: Task<Void, Never>?
 
-        /// Takes a waiter out (served, failed or gone) and stops its timer.
+        /// Takes a waiter out (served, failed or gone) with its deadline.
         mutating func takeWaiter(_ id: Int) -> UnsafeContinuation<(Int, PGConnection), any Error>? {
-            timers.removeValue(forKey: id)?.cancel()
+            deadlines.removeValue(forKey: id)
             return waiters.removeValue(forKey: id)
         }
 
@@ -172,21 +175,52 @@ public final class PGPool: Sendable {
         return (id, connection, idleFor)
     }
 
+    /// Gives the waiter its deadline, and starts the task that enforces deadlines if none runs.
+    /// (A timer task per waiter cost a dispatch timer and a thread wake-up per contended acquire.)
     private func scheduleTimeout(for waiterID: Int) {
+        let deadline = ContinuousClock.now + configuration.acquireTimeout
+        let startTask = state.withLock { state -> Bool in
+            // The waiter may already have been served.
+            guard state.waiters[waiterID] != nil else { return false }
+            state.deadlines[waiterID] = deadline
+            defer { state.enforcingDeadlines = true }
+            return !state.enforcingDeadlines
+        }
+        guard startTask else { return }
+        let task = Task { [weak self] in _ = await self?.enforceDeadlines() }
+        state.withLock { $0.timeoutTask = task }
+    }
+
+    /// Sleeps until the earliest waiter's deadline and fails the waiters whose time ran out;
+    /// ends when nobody waits (deadlines only grow, so the earliest one is the oldest waiter's).
+    private func enforceDeadlines() async {
+        while true {
+            let now = ContinuousClock.now
+            let (expired, next) = state.withLock { state -> ([Int], ContinuousClock.Instant?) in
+                let expired = state.deadlines.filter { $0.value <= now }.map(\.key)
+                let next = state.deadlines.values.filter { $0 > now }.min()
+                if expired.isEmpty, next == nil { state.enforcingDeadlines = false }
+                return (expired, next)
+            }
+            for waiterID in expired { failTimedOutWaiter(waiterID) }
+            if expired.isEmpty, next == nil { return }
+            if let next {
+                do { try await Task.sleep(until: next) } catch {
+                    state.withLock { $0.enforcingDeadlines = false }
+                    return
+                }
+            }
+        }
+    }
+
+    private func failTimedOutWaiter(_ waiterID: Int) {
         let timeout = configuration.acquireTimeout
-        let timer = Task { [weak self] in
-            do { try await Task.sleep(for: timeout) } catch { return }  // served in time
-            guard let self else { return }
-            let statistics = self.statistics
-            var message = "no connection became available within \(timeout) (pool size \(self.configuration.maxConnections): "
-                + "\(statistics.inUse) in use, \(statistics.waiting) waiting)"
-            if let cause = self.state.withLock({ $0.lastConnectError }) { message += "; last connection error: \(cause.message)" }
-            self.failWaiter(waiterID, PGError(.poolTimeout, message), markCancelled: false)
-        }
-        state.withLock { state in
-            // The waiter may already have been served while the timer was being created.
-            if state.waiters[waiterID] != nil { state.timers[waiterID] = timer } else { timer.cancel() }
-        }
+        let statistics = self.statistics
+        var message = "no connection became available within \(timeout) (pool size \(configuration.maxConnections): "
+            + "\(statistics.inUse) in use, \(statistics.waiting) waiting)"
+        if let cause = state.withLock({ $0.lastConnectError }) { message += "; last connection error: \(cause.message)" }
+        failWaiter(waiterID, PGError(.poolTimeout, message), markCancelled: false)
+        state.withLock { _ = $0.deadlines.removeValue(forKey: waiterID) }
     }
 
     private func failWaiter(_ waiterID: Int, _ error: PGError, markCancelled: Bool) {
@@ -284,6 +318,7 @@ public final class PGPool: Sendable {
             let (idleIDs, waiterIDs) = state.machine.shutDown()
             let idle = idleIDs.compactMap { state.connections.removeValue(forKey: $0) }
             let waiters = waiterIDs.compactMap { state.takeWaiter($0) }
+            state.timeoutTask?.cancel()
             return (idle, waiters, state.maintenance)
         }
         maintenance?.cancel()
