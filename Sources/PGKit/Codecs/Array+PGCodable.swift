@@ -28,7 +28,7 @@ extension Array: PGEncodable where Element: PGEncodable {
 
 extension Array: PGDecodable where Element: PGDecodable {
     /// Reads a one-dimensional array (or an empty one); multi-dimensional arrays are an error.
-    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: PGDecodingContext) throws(PGError) {
+    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: borrowing PGDecodingContext) throws(PGError) {
         let dimensions = try buffer.readInteger(as: Int32.self)
         _ = try buffer.readInteger(as: Int32.self)  // has-nulls flag; each element says for itself
         let elementOID = try buffer.readInteger(as: UInt32.self)

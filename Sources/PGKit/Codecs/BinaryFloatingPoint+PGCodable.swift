@@ -1,7 +1,7 @@
 extension Float: PGCodable {
     public static var pgDataType: PGDataType { .float4 }
     public func encode(into buffer: inout PGWriteBuffer) throws(PGError) { buffer.writeFloat(self) }
-    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: PGDecodingContext) throws(PGError) {
+    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: borrowing PGDecodingContext) throws(PGError) {
         switch type {
         case PGDataType.float4.oid: self = try buffer.readFloat()
         case PGDataType.float8.oid:
@@ -19,7 +19,7 @@ extension Float: PGCodable {
 extension Double: PGCodable {
     public static var pgDataType: PGDataType { .float8 }
     public func encode(into buffer: inout PGWriteBuffer) throws(PGError) { buffer.writeDouble(self) }
-    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: PGDecodingContext) throws(PGError) {
+    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: borrowing PGDecodingContext) throws(PGError) {
         switch type {
         case PGDataType.float8.oid: self = try buffer.readDouble()
         case PGDataType.float4.oid: self = Double(try buffer.readFloat())

@@ -3,7 +3,7 @@ import Foundation
 extension Data: PGCodable {
     public static var pgDataType: PGDataType { .bytea }
     public func encode(into buffer: inout PGWriteBuffer) throws(PGError) { buffer.writeBytes(self) }
-    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: PGDecodingContext) throws(PGError) {
+    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: borrowing PGDecodingContext) throws(PGError) {
         try context.expect(type, is: .bytea, for: Data.self)
         self = Data(buffer.readRemaining())
     }

@@ -18,7 +18,7 @@ extension Date: PGCodable {
 
     /// Reads `timestamptz`, `timestamp` (taken as UTC) and `date` (midnight UTC). PostgreSQL's
     /// `infinity` and `-infinity` become `distantFuture` and `distantPast`.
-    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: PGDecodingContext) throws(PGError) {
+    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: borrowing PGDecodingContext) throws(PGError) {
         switch type {
         case PGDataType.timestamptz.oid, PGDataType.timestamp.oid:
             let micros = try buffer.readInteger(as: Int64.self)

@@ -4,7 +4,7 @@ extension Decimal: PGCodable {
     /// Sent as `numeric`, exactly (no detour through floating point).
     public static var pgDataType: PGDataType { .numeric }
     public func encode(into buffer: inout PGWriteBuffer) throws(PGError) { try PGNumeric.encode(self, into: &buffer) }
-    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: PGDecodingContext) throws(PGError) {
+    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: borrowing PGDecodingContext) throws(PGError) {
         switch type {
         case PGDataType.numeric.oid: self = try PGNumeric.decode(&buffer)
         case PGDataType.int2.oid, PGDataType.int4.oid, PGDataType.int8.oid:

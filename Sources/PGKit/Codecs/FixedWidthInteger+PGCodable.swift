@@ -22,7 +22,7 @@ func decodePGInteger<T: FixedWidthInteger>(
 extension Int16: PGCodable {
     public static var pgDataType: PGDataType { .int2 }
     public func encode(into buffer: inout PGWriteBuffer) throws(PGError) { buffer.writeInteger(self) }
-    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: PGDecodingContext) throws(PGError) {
+    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: borrowing PGDecodingContext) throws(PGError) {
         self = try decodePGInteger(&buffer, type: type, context: context, as: Int16.self)
     }
 }
@@ -30,7 +30,7 @@ extension Int16: PGCodable {
 extension Int32: PGCodable {
     public static var pgDataType: PGDataType { .int4 }
     public func encode(into buffer: inout PGWriteBuffer) throws(PGError) { buffer.writeInteger(self) }
-    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: PGDecodingContext) throws(PGError) {
+    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: borrowing PGDecodingContext) throws(PGError) {
         if type == PGDataType.int4.oid, buffer.readableBytes == 4 {
             self = try buffer.readInteger(as: Int32.self)
             return
@@ -42,7 +42,7 @@ extension Int32: PGCodable {
 extension Int64: PGCodable {
     public static var pgDataType: PGDataType { .int8 }
     public func encode(into buffer: inout PGWriteBuffer) throws(PGError) { buffer.writeInteger(self) }
-    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: PGDecodingContext) throws(PGError) {
+    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: borrowing PGDecodingContext) throws(PGError) {
         if type == PGDataType.int8.oid, buffer.readableBytes == 8 {
             self = try buffer.readInteger(as: Int64.self)
             return
@@ -54,7 +54,7 @@ extension Int64: PGCodable {
 extension Int: PGCodable {
     public static var pgDataType: PGDataType { .int8 }
     public func encode(into buffer: inout PGWriteBuffer) throws(PGError) { buffer.writeInteger(Int64(self)) }
-    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: PGDecodingContext) throws(PGError) {
+    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: borrowing PGDecodingContext) throws(PGError) {
         self = try decodePGInteger(&buffer, type: type, context: context, as: Int.self)
     }
 }
@@ -63,7 +63,7 @@ extension UInt32: PGCodable {
     /// Sent as `int8`, since PostgreSQL has no unsigned integers; read from any integer column.
     public static var pgDataType: PGDataType { .int8 }
     public func encode(into buffer: inout PGWriteBuffer) throws(PGError) { buffer.writeInteger(Int64(self)) }
-    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: PGDecodingContext) throws(PGError) {
+    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: borrowing PGDecodingContext) throws(PGError) {
         self = try decodePGInteger(&buffer, type: type, context: context, as: UInt32.self)
     }
 }
@@ -77,7 +77,7 @@ extension UInt64: PGCodable {
         }
         buffer.writeInteger(value)
     }
-    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: PGDecodingContext) throws(PGError) {
+    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: borrowing PGDecodingContext) throws(PGError) {
         self = try decodePGInteger(&buffer, type: type, context: context, as: UInt64.self)
     }
 }

@@ -8,7 +8,7 @@ extension Optional: PGEncodable where Wrapped: PGEncodable {
 }
 
 extension Optional: PGDecodable where Wrapped: PGDecodable {
-    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: PGDecodingContext) throws(PGError) {
+    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: borrowing PGDecodingContext) throws(PGError) {
         self = try Wrapped(pgBytes: &buffer, type: type, context: context)
     }
     public init(pgNull type: UInt32) throws(PGError) { self = nil }

@@ -35,7 +35,7 @@ extension PGFixedDimensionVector {
         try vector.encode(into: &buffer)
     }
 
-    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: PGDecodingContext) throws(PGError) {
+    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: borrowing PGDecodingContext) throws(PGError) {
         let vector = try PGVector(pgBytes: &buffer, type: type, context: context)
         guard vector.dimensions == Self.dimensions else {
             throw PGError(.decodingFailed, "vector has \(vector.dimensions) dimensions, expected \(Self.dimensions)")

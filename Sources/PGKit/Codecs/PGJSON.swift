@@ -40,7 +40,7 @@ enum JSONWire {
     }
 
     /// The JSON text of a json or jsonb value, without copying.
-    static func text(_ buffer: inout PGReadBuffer, type: UInt32, context: PGDecodingContext) throws(PGError) -> UnsafeRawBufferPointer {
+    static func text(_ buffer: inout PGReadBuffer, type: UInt32, context: borrowing PGDecodingContext) throws(PGError) -> UnsafeRawBufferPointer {
         switch type {
         case PGDataType.jsonb.oid:
             let version = try buffer.readInteger(as: UInt8.self)
@@ -54,7 +54,7 @@ enum JSONWire {
         }
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, _ buffer: inout PGReadBuffer, oid: UInt32, context: PGDecodingContext) throws(PGError) -> T {
+    static func decode<T: Decodable>(_ type: T.Type, _ buffer: inout PGReadBuffer, oid: UInt32, context: borrowing PGDecodingContext) throws(PGError) -> T {
         let raw = try text(&buffer, type: oid, context: context)
         do {
             return try JSONDecoder().decode(T.self, from: Data(raw))
@@ -67,7 +67,7 @@ enum JSONWire {
 extension PGJSONB: PGCodable {
     public static var pgDataType: PGDataType { .jsonb }
     public func encode(into buffer: inout PGWriteBuffer) throws(PGError) { try JSONWire.encode(value, into: &buffer, jsonb: true) }
-    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: PGDecodingContext) throws(PGError) {
+    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: borrowing PGDecodingContext) throws(PGError) {
         value = try JSONWire.decode(Value.self, &buffer, oid: type, context: context)
     }
 }
@@ -75,7 +75,7 @@ extension PGJSONB: PGCodable {
 extension PGJSON: PGCodable {
     public static var pgDataType: PGDataType { .json }
     public func encode(into buffer: inout PGWriteBuffer) throws(PGError) { try JSONWire.encode(value, into: &buffer, jsonb: false) }
-    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: PGDecodingContext) throws(PGError) {
+    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: borrowing PGDecodingContext) throws(PGError) {
         value = try JSONWire.decode(Value.self, &buffer, oid: type, context: context)
     }
 }
@@ -86,7 +86,7 @@ extension PGRawJSON: PGCodable {
         buffer.writeInteger(JSONWire.jsonbVersion)
         buffer.writeBytes(bytes)
     }
-    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: PGDecodingContext) throws(PGError) {
+    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: borrowing PGDecodingContext) throws(PGError) {
         bytes = Data(try JSONWire.text(&buffer, type: type, context: context))
     }
 }

@@ -59,7 +59,7 @@ extension PGJSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Exp
 extension PGJSONValue: PGCodable {
     public static var pgDataType: PGDataType { .jsonb }
     public func encode(into buffer: inout PGWriteBuffer) throws(PGError) { try JSONWire.encode(self, into: &buffer, jsonb: true) }
-    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: PGDecodingContext) throws(PGError) {
+    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: borrowing PGDecodingContext) throws(PGError) {
         self = try JSONWire.decode(PGJSONValue.self, &buffer, oid: type, context: context)
     }
 }

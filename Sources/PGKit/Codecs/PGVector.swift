@@ -59,7 +59,7 @@ extension PGVector: PGCodable {
         for value in values { buffer.writeFloat(value) }
     }
 
-    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: PGDecodingContext) throws(PGError) {
+    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: borrowing PGDecodingContext) throws(PGError) {
         if context.types.oid(named: "vector") != nil {
             try context.expect(type, is: .vector, for: PGVector.self)
         } else if PGDataType.builtinNames[type] != nil {

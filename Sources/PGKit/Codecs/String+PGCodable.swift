@@ -12,14 +12,14 @@ extension String: PGCodable {
     }
 
     /// Reads text, varchar, name, char and citext columns; rejects invalid UTF-8.
-    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: PGDecodingContext) throws(PGError) {
+    public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: borrowing PGDecodingContext) throws(PGError) {
         switch type {
         case 25, 1043, 19, 1042, 705, 18: break  // text, varchar, name, bpchar, unknown, char
         default:
             guard context.types.oid(type, is: .citext) else { throw context.mismatch(type, String.self) }
         }
         let raw = buffer.readRemaining()
-        guard let text = String(validating: raw.bindMemory(to: UInt8.self), as: UTF8.self) else {
+        guard let text = UTF8Validation.string(raw) else {
             throw PGError(.decodingFailed, "text value is not valid UTF-8")
         }
         self = text

@@ -29,7 +29,7 @@ extension PGEncodable {
 /// the Swift type is a clear error rather than garbage.
 public protocol PGDecodable: Sendable {
     /// Decodes a non-NULL value.
-    init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: PGDecodingContext) throws(PGError)
+    init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: borrowing PGDecodingContext) throws(PGError)
     /// Decodes SQL NULL; only `Optional` accepts it.
     init(pgNull type: UInt32) throws(PGError)
 }

@@ -23,7 +23,7 @@ public struct PGRow: Sendable {
         guard column >= 0, column < storage.columnCount else {
             throw PGError(.decodingFailed, "column index \(column) is out of range (the row has \(storage.columnCount) columns)")
         }
-        let oid = storage.columns[column].typeOID
+        let oid = storage.typeOID(at: column)
         do {
             if storage.isNull(row: index, column: column) { return try T(pgNull: oid) }
             var buffer = PGReadBuffer(storage.bytes(row: index, column: column))
@@ -52,11 +52,12 @@ public struct PGRow: Sendable {
             throw PGError(.decodingFailed, "cannot decode \(storage.columnCount) columns into a tuple of \(count)")
         }
         var column = 0
-        func next<U: PGDecodable>(_ type: U.Type) throws(PGError) -> U {
-            defer { column += 1 }
-            return try decodeValue(type, at: column)
-        }
-        return (repeat try next((each T).self))
+        return (repeat try decodeNext((each T).self, &column))
+    }
+
+    private func decodeNext<U: PGDecodable>(_ type: U.Type, _ column: inout Int) throws(PGError) -> U {
+        defer { column += 1 }
+        return try decodeValue(type, at: column)
     }
 
     /// The row as a user type that decodes itself from rows.

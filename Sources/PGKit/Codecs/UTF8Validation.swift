@@ -1,0 +1,62 @@
+/// UTF-8 validation for text read from the server, without the generic machinery behind
+/// `String(validating:as:)` (whose runtime metadata lookups cost more than the check itself on
+/// short values). Follows the well-formed sequences of Unicode's Table 3-7: no overlong forms,
+/// no surrogates, nothing past U+10FFFF.
+enum UTF8Validation {
+    /// The bytes as a `String`, or nil when they are not well-formed UTF-8.
+    static func string(_ bytes: UnsafeRawBufferPointer) -> String? {
+        guard isWellFormed(bytes) else { return nil }
+        return String(unsafeUninitializedCapacity: bytes.count) { target in
+            guard let source = bytes.baseAddress, let destination = target.baseAddress, !bytes.isEmpty else { return 0 }
+            UnsafeMutableRawPointer(destination).copyMemory(from: source, byteCount: bytes.count)
+            return bytes.count
+        }
+    }
+
+    static func isWellFormed(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let count = bytes.count
+        var index = 0
+        // ASCII runs, eight bytes at a time.
+        while index + 8 <= count {
+            let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            if word & 0x8080_8080_8080_8080 != 0 { break }
+            index += 8
+        }
+        while index < count {
+            let lead = bytes[index]
+            if lead < 0x80 {
+                index += 1
+                continue
+            }
+            func continuation(_ offset: Int, _ range: ClosedRange<UInt8> = 0x80...0xBF) -> Bool {
+                index + offset < count && range.contains(bytes[index + offset])
+            }
+            switch lead {
+            case 0xC2...0xDF:
+                guard continuation(1) else { return false }
+                index += 2
+            case 0xE0:
+                guard continuation(1, 0xA0...0xBF), continuation(2) else { return false }
+                index += 3
+            case 0xE1...0xEC, 0xEE...0xEF:
+                guard continuation(1), continuation(2) else { return false }
+                index += 3
+            case 0xED:
+                guard continuation(1, 0x80...0x9F), continuation(2) else { return false }
+                index += 3
+            case 0xF0:
+                guard continuation(1, 0x90...0xBF), continuation(2), continuation(3) else { return false }
+                index += 4
+            case 0xF1...0xF3:
+                guard continuation(1), continuation(2), continuation(3) else { return false }
+                index += 4
+            case 0xF4:
+                guard continuation(1, 0x80...0x8F), continuation(2), continuation(3) else { return false }
+                index += 4
+            default:
+                return false
+            }
+        }
+        return true
+    }
+}
