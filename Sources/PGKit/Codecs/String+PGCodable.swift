@@ -1,10 +1,15 @@
+import Foundation
+
 extension String: PGCodable {
     public static var pgDataType: PGDataType { .text }
 
     /// Rejects NUL bytes, which PostgreSQL text cannot hold, before anything is sent.
     public func encode(into buffer: inout PGWriteBuffer) throws(PGError) {
         var copy = self
-        let hasNUL = copy.withUTF8 { $0.contains(0) }
+        let hasNUL = copy.withUTF8 { text in
+            guard let start = text.baseAddress, !text.isEmpty else { return false }
+            return memchr(start, 0, text.count) != nil
+        }
         if hasNUL {
             throw PGError(.invalidParameter, "text contains a NUL byte, which PostgreSQL text cannot store")
         }

@@ -61,10 +61,12 @@ extension LibPQSession {
         var encodingErrors: [Int: PGError] = [:]
         var syncPoints = 0
         var lastPrepared: (key: StatementCache.Key, name: String)?
-        for (index, query) in pipeline.queries.enumerated() {
-            let bindings: PGBindings
+        var bindings = PGBindings(types: types)
+        let queries = pipeline.queries
+        for index in queries.indices {
+            let query = queries[index]
             do {
-                bindings = try PGBindings(query.parameters, types: types)
+                try bindings.encode(query.parameters)
             } catch {
                 // Keep positions aligned: send a statement that does nothing, report the error.
                 encodingErrors[index] = error

@@ -11,12 +11,27 @@ struct PGBindings {
 
     init(_ parameters: [any PGEncodable], types: PGTypeRegistry) throws(PGError) {
         buffer = PGWriteBuffer(capacity: 16 * parameters.count + 1, types: types)
+        try encode(parameters)
+    }
+
+    /// Empty bindings to fill with `encode`, again and again without allocating anew, as a
+    /// pipeline does for each of its statements.
+    init(types: PGTypeRegistry) {
+        buffer = PGWriteBuffer(capacity: 256, types: types)
+    }
+
+    /// Replaces the bindings with `parameters`, keeping the storage already allocated.
+    mutating func encode(_ parameters: [any PGEncodable]) throws(PGError) {
+        buffer.removeAll(keepingCapacity: true)
+        oids.removeAll(keepingCapacity: true)
+        offsets.removeAll(keepingCapacity: true)
+        lengths.removeAll(keepingCapacity: true)
         oids.reserveCapacity(parameters.count)
         offsets.reserveCapacity(parameters.count)
         lengths.reserveCapacity(parameters.count)
-        for (index, parameter) in parameters.enumerated() {
+        for index in parameters.indices {
             do {
-                try append(parameter)
+                try append(parameters[index])
             } catch {
                 var enriched = error
                 enriched.message = "parameter $\(index + 1): \(error.message)"
@@ -55,23 +70,23 @@ struct PGBindings {
 
     var count: Int { oids.count }
 
-    /// Calls `body` with the C arrays libpq's `PQexecParams` family takes.
+    /// Calls `body` with the C arrays libpq's `PQexecParams` family takes (the pointer and
+    /// format arrays live on the stack for the call).
     func withCArrays<R>(
         _ body: (UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?, UnsafePointer<UInt32>?) -> R
     ) -> R {
-        buffer.bytes.withUnsafeBufferPointer { bytes in
+        let count = self.count
+        return buffer.bytes.withUnsafeBufferPointer { bytes in
             let base = UnsafeRawPointer(bytes.baseAddress!)
-            var values = [UnsafePointer<CChar>?]()
-            values.reserveCapacity(count)
-            for index in 0..<count {
-                values.append(lengths[index] < 0 ? nil : (base + offsets[index]).assumingMemoryBound(to: CChar.self))
-            }
-            let formats = [Int32](repeating: 1, count: count)
-            return values.withUnsafeBufferPointer { values in
-                lengths.withUnsafeBufferPointer { lengths in
-                    formats.withUnsafeBufferPointer { formats in
+            return withUnsafeTemporaryAllocation(of: UnsafePointer<CChar>?.self, capacity: max(count, 1)) { values in
+                withUnsafeTemporaryAllocation(of: Int32.self, capacity: max(count, 1)) { formats in
+                    for index in 0..<count {
+                        values[index] = lengths[index] < 0 ? nil : (base + offsets[index]).assumingMemoryBound(to: CChar.self)
+                        formats[index] = 1
+                    }
+                    return lengths.withUnsafeBufferPointer { lengths in
                         oids.withUnsafeBufferPointer { oids in
-                            body(values.baseAddress, lengths.baseAddress, formats.baseAddress, oids.baseAddress)
+                            body(UnsafePointer(values.baseAddress), lengths.baseAddress, UnsafePointer(formats.baseAddress), oids.baseAddress)
                         }
                     }
                 }

@@ -19,6 +19,8 @@ final class PGResultStorage: @unchecked Sendable {
         columnCount = Int(PQnfields(handle))
         if let metadata, metadata.columns.count == columnCount {
             self.metadata = metadata
+        } else if columnCount == 0 {
+            self.metadata = PGResultMetadata.none
         } else {
             self.metadata = PGResultMetadata(handle: handle)
         }
@@ -57,10 +59,19 @@ final class PGResultStorage: @unchecked Sendable {
 
 /// A result's column names and types, shared by every result of the same prepared statement.
 final class PGResultMetadata: Sendable {
+    /// The metadata of results without columns (INSERT, UPDATE...), shared.
+    static let none = PGResultMetadata()
+
     let columns: [PGColumn]
     /// The columns' type OIDs alone, read for every value decoded (no String to retain).
     let typeOIDs: [UInt32]
     let indexByName: [String: Int]
+
+    private init() {
+        columns = []
+        typeOIDs = []
+        indexByName = [:]
+    }
 
     init(handle: OpaquePointer) {
         let count = Int(PQnfields(handle))
