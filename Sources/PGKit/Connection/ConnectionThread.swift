@@ -4,18 +4,70 @@ import Synchronization
 /// The dedicated OS thread that owns one libpq connection and runs its work in order.
 ///
 /// libpq's network waits block, so they happen here instead of on Swift's cooperative pool.
-/// A parked thread costs a stack and nothing else; see the README's "Design" section for the
-/// measurement behind choosing this over an epoll loop.
+/// Work comes in two shapes:
+/// - jobs (`submit`), run one after another: connecting, streaming, COPY, pipelines...;
+/// - replies (`claim` then `awaitReply`): the caller sends a statement itself, from its own
+///   thread, and this thread only collects the reply. While idle the thread waits in `poll()`
+///   on the connection's socket as well as on its wake-up descriptor, so the server's reply
+///   itself wakes it: one thread wake-up per statement, as a C program blocked in libpq has,
+///   instead of one to hand the statement over plus one for the reply.
+/// A parked thread costs a stack and nothing else; see the README's "Design" section.
 final class ConnectionThread: @unchecked Sendable {
-    // Safety: `jobs`, `head` and `isStopping` are only touched while holding `condition`.
-    private let condition = NSCondition()
-    private var jobs: [@Sendable () -> Void] = []
-    private var head = 0
-    private var isStopping = false
+    // Safety: the stored properties are Mutexes and the wake-up pipe's descriptors, which are
+    // set once in init and closed by the thread itself when it ends.
+
+    /// Who may use the libpq connection right now.
+    private enum Owner {
+        case idle
+        /// A job or a reply handler runs on this thread.
+        case thread
+        /// A caller claimed the connection to send a statement from its own thread.
+        case caller
+        /// A statement was sent; `reply` runs here once the server answers.
+        case awaitingReply
+    }
+
+    private struct State {
+        var jobs: [@Sendable () -> Void] = []
+        var head = 0
+        var isStopping = false
+        var owner = Owner.idle
+        var reply: (@Sendable () -> Void)?
+        /// The reply handler should run without waiting for input (the send was not complete).
+        var replyRunsNow = false
+        var socket: Int32 = -1
+        /// The server sent something while nobody waited for a reply (a notice, or the end of
+        /// the connection): stop watching the socket until the next statement reads it.
+        var socketHasIdleInput = false
+        /// The thread is in (or about to enter) `poll()`; whether the socket is in its set.
+        var isPolling = false
+        var isPollingSocket = false
+        var hasPendingWake = false
+
+        /// Whether the thread needs a wake-up to see new work; counts one wake-up only once.
+        mutating func takeWakeIfPolling() -> Bool {
+            guard isPolling, !hasPendingWake else { return false }
+            hasPendingWake = true
+            return true
+        }
+    }
+
+    private let state = Mutex(State())
+    /// A pipe whose read end the thread polls along with the socket; a byte written wakes it.
+    private let wakeReader: Int32
+    private let wakeWriter: Int32
     /// The thread's pthread id, once it runs; lets work already on this thread skip the queue.
     private let owner = Mutex<pthread_t?>(nil)
 
     init(name: String) {
+        var descriptors: [Int32] = [-1, -1]
+        if pipe(&descriptors) != 0 { fatalError("pgkit: cannot create a pipe: \(errno)") }
+        for descriptor in descriptors {
+            _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+        }
+        wakeReader = descriptors[0]
+        wakeWriter = descriptors[1]
         let thread = Thread { [self] in
             owner.withLock { $0 = pthread_self() }
             run()
@@ -28,12 +80,54 @@ final class ConnectionThread: @unchecked Sendable {
     /// Queues `job`; returns false when the thread is stopping and will run nothing more.
     @discardableResult
     func submit(_ job: @escaping @Sendable () -> Void) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        guard !isStopping else { return false }
-        jobs.append(job)
-        condition.signal()
+        let wake = state.withLock { state -> Bool? in
+            guard !state.isStopping else { return nil }
+            state.jobs.append(job)
+            return state.owner == .idle && state.takeWakeIfPolling()
+        }
+        guard let wake else { return false }
+        if wake { signal() }
         return true
+    }
+
+    /// The socket to watch for replies, once the connection is open.
+    func watch(socket: Int32) {
+        state.withLock { $0.socket = socket }
+    }
+
+    /// Takes the connection for the caller to send a statement from its own thread. False when
+    /// anything else is queued or running (the caller then submits a job, keeping the order).
+    func claim() -> Bool {
+        state.withLock { state in
+            guard !state.isStopping, state.owner == .idle, state.head == state.jobs.count, state.socket >= 0 else { return false }
+            state.owner = .caller
+            return true
+        }
+    }
+
+    /// Gives a claimed connection back without having sent anything.
+    func unclaim() {
+        let wake = state.withLock { state -> Bool in
+            state.owner = .idle
+            return state.head < state.jobs.count && state.takeWakeIfPolling()
+        }
+        if wake { signal() }
+    }
+
+    /// After the claimed connection sent a statement: `handler` runs on this thread when the
+    /// server's reply arrives (at once when `immediately`, for a send that still has bytes to
+    /// flush), and collects it.
+    func awaitReply(immediately: Bool, _ handler: @escaping @Sendable () -> Void) {
+        let wake = state.withLock { state -> Bool in
+            state.reply = handler
+            state.replyRunsNow = immediately
+            state.owner = .awaitingReply
+            state.socketHasIdleInput = false
+            // A thread polling the socket already wakes on the reply.
+            guard state.isPolling, immediately || !state.isPollingSocket else { return false }
+            return state.takeWakeIfPolling()
+        }
+        if wake { signal() }
     }
 
     /// Whether the caller is running on this thread right now.
@@ -42,30 +136,82 @@ final class ConnectionThread: @unchecked Sendable {
         return pthread_equal(owner, pthread_self()) != 0
     }
 
-    /// Runs the jobs already queued, then ends the thread.
+    /// Runs the jobs already queued (and a reply awaited), then ends the thread.
     func stop() {
-        condition.lock()
-        isStopping = true
-        condition.signal()
-        condition.unlock()
+        let wake = state.withLock { state -> Bool in
+            state.isStopping = true
+            return state.takeWakeIfPolling()
+        }
+        if wake { signal() }
+    }
+
+    private func signal() {
+        var byte: UInt8 = 1
+        _ = write(wakeWriter, &byte, 1)
+    }
+
+    private enum Step {
+        case run(@Sendable () -> Void)
+        case poll(socket: Int32)
+        case exit
     }
 
     private func run() {
+        var socketReadable = false
         while true {
-            condition.lock()
-            while head == jobs.count && !isStopping { condition.wait() }
-            if head == jobs.count {
-                condition.unlock()
+            let step = state.withLock { state -> Step in
+                state.isPolling = false
+                state.hasPendingWake = false
+                if state.owner == .awaitingReply, state.replyRunsNow || socketReadable, let reply = state.reply {
+                    state.reply = nil
+                    state.owner = .thread
+                    return .run(reply)
+                }
+                if state.owner == .idle, state.head < state.jobs.count {
+                    let job = state.jobs[state.head]
+                    state.head += 1
+                    if state.head == state.jobs.count {
+                        state.jobs.removeAll(keepingCapacity: true)
+                        state.head = 0
+                    }
+                    state.owner = .thread
+                    return .run(job)
+                }
+                if state.owner == .idle, state.isStopping { return .exit }
+                let watchesSocket = state.socket >= 0
+                    && (state.owner == .awaitingReply || (state.owner == .idle && !state.socketHasIdleInput))
+                state.isPolling = true
+                state.isPollingSocket = watchesSocket
+                return .poll(socket: watchesSocket ? state.socket : -1)
+            }
+            switch step {
+            case .exit:
+                close(wakeReader)
+                close(wakeWriter)
                 return
+            case .run(let work):
+                socketReadable = false
+                work()
+                state.withLock { $0.owner = .idle }
+            case .poll(let socket):
+                var descriptors = [pollfd(fd: wakeReader, events: Int16(POLLIN), revents: 0),
+                                   pollfd(fd: socket, events: Int16(POLLIN), revents: 0)]
+                let ready = poll(&descriptors, socket >= 0 ? 2 : 1, -1)
+                guard ready > 0 else { continue }
+                if descriptors[0].revents != 0 {
+                    var drained = (UInt64(0), UInt64(0))
+                    _ = withUnsafeMutableBytes(of: &drained) { read(wakeReader, $0.baseAddress, $0.count) }
+                }
+                if socket >= 0, descriptors[1].revents != 0 {
+                    state.withLock { state in
+                        if state.owner == .awaitingReply {
+                            socketReadable = true
+                        } else if state.owner == .idle {
+                            state.socketHasIdleInput = true
+                        }
+                    }
+                }
             }
-            let job = jobs[head]
-            head += 1
-            if head == jobs.count {
-                jobs.removeAll(keepingCapacity: true)
-                head = 0
-            }
-            condition.unlock()
-            job()
         }
     }
 }

@@ -165,6 +165,89 @@ final class LibPQSession: @unchecked Sendable {
         }
     }
 
+    /// A statement sent by `send`, whose reply `finish` collects.
+    struct SentStatement: @unchecked Sendable {
+        // Safety: only read by `finish`, on the connection thread, after `send` returned.
+        let query: PGQuery
+        let key: StatementCache.Key?
+        let metadata: PGResultMetadata?
+        let started: ContinuousClock.Instant?
+        /// Whether every byte went out; if not, `finish` flushes the rest first.
+        let isFlushed: Bool
+    }
+
+    /// Sends a statement without waiting (libpq's non-blocking mode), from whichever thread
+    /// holds the connection, when that needs no round trip of its own: nil when the statement
+    /// is not prepared yet or names an extension type not looked up yet (`execute` does both).
+    func send(_ query: PGQuery) throws(PGError) -> SentStatement? {
+        guard let connection else { throw PGError(.connectionClosed, "the connection is closed") }
+        if !PGBindings.unknownExtensionTypes(in: query.parameters, types: types).isEmpty { return nil }
+        let bindings = try PGBindings(query.parameters, types: types)
+        var key: StatementCache.Key?
+        var metadata: PGResultMetadata?
+        var name: String?
+        if statements.capacity > 0, StatementCache.isCacheable(query.sql) {
+            let cacheKey = StatementCache.Key(sql: query.sql, parameterTypes: bindings.oids)
+            guard let cached = statements.lookup(cacheKey) else { return nil }
+            key = cacheKey
+            metadata = cached.metadata
+            name = cached.name
+        }
+        let started = logger.logLevel <= .debug ? ContinuousClock.now : nil
+        PQsetnonblocking(connection, 1)
+        let sent = bindings.withCArrays { values, lengths, formats, oids in
+            if let name {
+                return PQsendQueryPrepared(connection, name, Int32(bindings.count), values, lengths, formats, 1)
+            }
+            return PQsendQueryParams(connection, query.sql, Int32(bindings.count), oids, values, lengths, formats, 1)
+        }
+        guard sent == 1 else {
+            PQsetnonblocking(connection, 0)
+            throw connectionError(query: query.sql)
+        }
+        let flushed = PQflush(connection)
+        if flushed < 0 {
+            PQsetnonblocking(connection, 0)
+            throw connectionError(query: query.sql)
+        }
+        return SentStatement(query: query, key: key, metadata: metadata, started: started, isFlushed: flushed == 0)
+    }
+
+    /// Waits for the reply to a statement `send` sent (on the connection thread, blocking) and
+    /// returns its result, or throws its error, as `execute` would have.
+    func finish(_ sent: SentStatement) throws(PGError) -> PGResultStorage {
+        guard let connection else { throw PGError(.connectionClosed, "the connection is closed") }
+        // Back to blocking mode, which first flushes whatever the send left in the buffer.
+        let flushed = PQsetnonblocking(connection, 0)
+        defer { if let started = sent.started { logQuery(sent.query, since: started) } }
+        var last: OpaquePointer?
+        var failure: OpaquePointer?
+        if flushed == 0 {
+            // As PQexec does: the last result, unless one of them is an error.
+            while let result = PQgetResult(connection) {
+                let status = PQresultStatus(result)
+                if status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE {
+                    if failure == nil { failure = result } else { PQclear(result) }
+                } else {
+                    if let last { PQclear(last) }
+                    last = result
+                }
+                if status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH || isBroken { break }
+            }
+        }
+        if failure != nil, let last { PQclear(last) }
+        do {
+            let storage = try check(failure ?? last, query: sent.query.sql, metadata: sent.metadata)
+            if let key = sent.key, sent.metadata == nil { statements.setMetadata(storage.metadata, for: key) }
+            return storage
+        } catch {
+            if let key = sent.key, error.sqlState == PGSQLState(rawValue: "0A000") || error.sqlState == PGSQLState(rawValue: "26000") {
+                statements.remove(key)
+            }
+            throw error
+        }
+    }
+
     /// The name of a prepared statement for `sql`, preparing it on first use; nil when the
     /// cache is off (PgBouncer mode) or the statement is not worth preparing.
     func preparedStatementName(for sql: String, parameterTypes: [UInt32]) throws(PGError) -> String? {

@@ -53,6 +53,7 @@ public final class PGConnection: Sendable {
         serverVersion = opened.serverVersion
         backendPID = opened.backendPID
         socket = opened.socket
+        thread.watch(socket: opened.socket)
         cancellation = QueryCancellation(timeout: config.queryTimeout, socket: opened.socket)
         cancellation.install(opened.cancelHandle)
         if config.queryTimeout != nil { QueryDeadlineMonitor.shared.register(cancellation) }
@@ -177,6 +178,52 @@ public final class PGConnection: Sendable {
         }
     }
 
+    /// Runs one statement. When nothing else is queued on the connection, the caller sends it
+    /// from its own thread and the connection thread is woken by the server's reply alone;
+    /// otherwise (or when the statement must be prepared first) it goes through `perform`.
+    func performStatement(_ query: PGQuery) async throws -> PGResultStorage {
+        if thread.isCurrent || !thread.claim() { return try await perform { try $0.execute(query) } }
+        let job = cancellation.makeJobID()
+        let session = self.session
+        let cancellation = self.cancellation
+        do {
+            let outcome: PGResultStorage? = try await withTaskCancellationHandler {
+                guard cancellation.begin(job) else {
+                    thread.unclaim()
+                    throw PGError(.cancelled, "the task was cancelled before the statement was sent")
+                }
+                let sent: LibPQSession.SentStatement?
+                do {
+                    sent = try session.send(query)
+                } catch {
+                    cancellation.end(job)
+                    thread.unclaim()
+                    throw error
+                }
+                guard let sent else {
+                    cancellation.end(job)
+                    thread.unclaim()
+                    return nil
+                }
+                return try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<PGResultStorage?, any Error>) in
+                    thread.awaitReply(immediately: !sent.isFlushed) {
+                        let result = Result { () throws(PGError) -> PGResultStorage? in try session.finish(sent) }
+                        let idle = session.transactionStatus == PQTRANS_IDLE
+                        cancellation.end(job)
+                        self.state.withLock { $0.serverTransactionIdle = idle }
+                        continuation.resume(with: result.mapError { $0 as any Error })
+                    }
+                }
+            } onCancel: {
+                cancellation.cancel(job)
+            }
+            if let outcome { return outcome }
+        } catch let error as PGError {
+            throw failure(error, job: job)
+        }
+        return try await perform { try $0.execute(query) }
+    }
+
     private func runInline<T: Sendable>(_ job: UInt64, _ operation: @escaping @Sendable (LibPQSession) throws -> T) async throws -> T {
         let session = self.session
         let cancellation = self.cancellation
@@ -229,7 +276,7 @@ public final class PGConnection: Sendable {
     /// Runs a statement and returns all its rows. Interpolated values are bound parameters.
     @discardableResult
     public func query(_ query: PGQuery) async throws -> PGQueryResult {
-        PGQueryResult(storage: try await perform { try $0.execute(query) })
+        PGQueryResult(storage: try await performStatement(query))
     }
 
     /// Runs `sql` with explicit parameters for `$1`, `$2`, ...
@@ -241,7 +288,7 @@ public final class PGConnection: Sendable {
     /// Runs a statement and returns how many rows it inserted, updated or deleted.
     @discardableResult
     public func execute(_ query: PGQuery) async throws -> Int {
-        try await perform { try $0.execute(query).affectedRows }
+        try await performStatement(query).affectedRows
     }
 
     /// Runs `sql` with explicit parameters and returns the affected row count.
