@@ -22,6 +22,7 @@ extension LibPQSession {
             return
         }
         PQsetSingleRowMode(connection)
+        singleRowModeMayLinger = true
         let context = PGDecodingContext(types: types)
         var metadata: PGResultMetadata?
         var batch: [PGRow] = []

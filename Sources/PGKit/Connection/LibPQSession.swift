@@ -12,6 +12,8 @@ final class LibPQSession: @unchecked Sendable {
     private(set) var types = PGTypeRegistry()
     private var statements: StatementCache
     private let usesUnnamedStatements: Bool
+    /// Set after a streamed statement: see `execute(_: PGPipeline)`.
+    var singleRowModeMayLinger = false
     private let logsParameterValues: Bool
     let logger: Logger
 
@@ -217,12 +219,24 @@ final class LibPQSession: @unchecked Sendable {
     /// returns its result, or throws its error, as `execute` would have.
     func finish(_ sent: SentStatement) throws(PGError) -> PGResultStorage {
         guard let connection else { throw PGError(.connectionClosed, "the connection is closed") }
-        // Back to blocking mode, which first flushes whatever the send left in the buffer.
-        let flushed = PQsetnonblocking(connection, 0)
         defer { if let started = sent.started { logQuery(sent.query, since: started) } }
+        // Send what did not fit in the socket at once (a large parameter), reading the
+        // server's input meanwhile as libpq asks, then go back to blocking mode.
+        var flushed = sent.isFlushed
+        while !flushed {
+            let pending = PQflush(connection)
+            if pending <= 0 {
+                flushed = pending == 0
+                break
+            }
+            var descriptor = pollfd(fd: PQsocket(connection), events: Int16(POLLIN | POLLOUT), revents: 0)
+            _ = poll(&descriptor, 1, 1000)
+            if descriptor.revents & Int16(POLLIN) != 0, PQconsumeInput(connection) == 0 { break }
+        }
+        PQsetnonblocking(connection, 0)
         var last: OpaquePointer?
         var failure: OpaquePointer?
-        if flushed == 0 {
+        if flushed {
             // As PQexec does: the last result, unless one of them is an error.
             while let result = PQgetResult(connection) {
                 let status = PQresultStatus(result)

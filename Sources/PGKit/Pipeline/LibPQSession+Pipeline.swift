@@ -42,6 +42,12 @@ extension LibPQSession {
             break
         }
         let preparedNames = prepareRepeatedStatements(pipeline)
+        if singleRowModeMayLinger {
+            // libpq 15 keeps single-row mode from a streamed statement until the next statement
+            // outside pipeline mode, and would otherwise apply it to this batch's first one.
+            PQclear(PQexec(connection, ""))
+            singleRowModeMayLinger = false
+        }
         guard PQenterPipelineMode(connection) == 1 else { throw connectionError(query: nil) }
         defer { PQexitPipelineMode(connection) }
         // Sending without reading can fill both sides' socket buffers and deadlock, so send in
