@@ -258,7 +258,7 @@ public final class PGConnection: Sendable {
     }
 
     /// Runs `body` on this connection's own thread. Statements it sends on this connection call
-    /// libpq directly, skipping the two thread hand-offs each statement otherwise takes, which
+    /// libpq directly, skipping the thread wake-up and resume each statement otherwise takes, which
     /// matters for long runs of small statements. Other work on this connection waits until
     /// `body` finishes or suspends, and `body` should not block on anything but this connection.
     /// ```swift
