@@ -150,14 +150,18 @@ enum Workloads {
         try await conn.executeScript("CREATE INDEX bench_memories_embedding ON bench_memories USING hnsw (embedding vector_cosine_ops)")
         var checksum = 0.0
         start = ContinuousClock.now
-        for _ in 0..<500 {
-            let query = try PGVector((0..<384).map { _ in random.nextSignedUnitFloat() })
-            let rows = try await conn.query("""
-                SELECT id, content, embedding <=> \(query) AS distance FROM bench_memories ORDER BY embedding <=> \(query) LIMIT 10
-                """)
-            for row in rows {
-                let (id, content, distance) = try row.decode((Int64, String, Double).self)
-                checksum += distance + Double(id) + Double(content.utf8.count)
+        // A series of statements on one connection: run it on the connection's thread (see W1).
+        try await conn.withConnectionThread {
+            for _ in 0..<500 {
+                let query = try PGVector((0..<384).map { _ in random.nextSignedUnitFloat() })
+                // The workload's statement binds the vector once, as $1 in both places.
+                let rows = try await conn.query("""
+                    SELECT id, content, embedding <=> $1 AS distance FROM bench_memories ORDER BY embedding <=> $1 LIMIT 10
+                    """, [query])
+                for row in rows {
+                    let (id, content, distance) = try row.decode((Int64, String, Double).self)
+                    checksum += distance + Double(id) + Double(content.utf8.count)
+                }
             }
         }
         emit("W5", ["insert_rows_per_s": insertRate, "qps": 500 / seconds(ContinuousClock.now - start)])

@@ -64,11 +64,13 @@ public struct MemoryRepository: Sendable {
         try await context.executor.transaction(PGTransactionOptions()) { connection in
             if context.setsCurrentUser { try await CurrentUser.set(userId, on: connection) }
             try await connection.executeScript("SET LOCAL hnsw.iterative_scan = strict_order")
+            // The vector is bound once and used twice ($1), so the server computes each returned
+            // row's distance once and receives 1.5 KB instead of 3.
             let rows = try await connection.query("""
-                SELECT \(unescaped: Memory.selectList), 1 - (embedding <=> \(embedding)) AS similarity
-                FROM memories WHERE user_id = \(userId) AND embedding IS NOT NULL
-                ORDER BY embedding <=> \(embedding) LIMIT \(Self.cap(limit))
-                """)
+                SELECT \(Memory.selectList), 1 - (embedding <=> $1) AS similarity
+                FROM memories WHERE user_id = $2 AND embedding IS NOT NULL
+                ORDER BY embedding <=> $1 LIMIT $3
+                """, [embedding, userId, Self.cap(limit)])
             return try rows.map { row in
                 ScoredMemory(memory: try Memory(row: row), similarity: try row.decode(Double.self, at: Memory.columnNames.count))
             }
