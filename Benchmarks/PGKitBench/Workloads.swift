@@ -95,6 +95,8 @@ enum Workloads {
             """
         }
 
+        let insertSQL = "INSERT INTO bench_messages_load (id, session_id, role, content, created_at) VALUES ($1, $2, $3, $4, $5)"
+
         try await conn.executeScript("TRUNCATE bench_messages_load")
         var start = ContinuousClock.now
         // A long run of small statements: run it on the connection's thread (see W1).
@@ -116,7 +118,10 @@ enum Workloads {
         try await conn.transaction { tx in
             for chunk in stride(from: 0, to: messages.count, by: 1000) {
                 var pipeline = PGPipeline()
-                for message in messages[chunk..<min(chunk + 1000, messages.count)] { pipeline.append(insert(message)) }
+                pipeline.reserveCapacity(1000)
+                for message in messages[chunk..<min(chunk + 1000, messages.count)] {
+                    pipeline.append(insertSQL, [message.id, message.sessionID, message.role, message.content, message.createdAt])
+                }
                 for result in try await tx.execute(pipeline) { _ = try result.get() }
             }
         }

@@ -21,6 +21,20 @@ public struct PGPipeline: Sendable {
 
     public mutating func append(_ query: PGQuery) { queries.append(query) }
 
+    /// Appends `sql` with explicit parameters for `$1`, `$2`... For a batch that repeats one
+    /// statement, pass the same `sql` each time: nothing is interpolated per row, and the
+    /// statement is recognised as a repeat without comparing its text.
+    /// ```swift
+    /// let insert = "INSERT INTO notes (id, body) VALUES ($1, $2)"
+    /// for note in notes { pipeline.append(insert, [note.id, note.body]) }
+    /// ```
+    public mutating func append(_ sql: String, _ parameters: [any PGEncodable]) {
+        queries.append(PGQuery(sql, parameters: parameters))
+    }
+
+    /// Reserves room for `count` statements.
+    public mutating func reserveCapacity(_ count: Int) { queries.reserveCapacity(count) }
+
     public var count: Int { queries.count }
     public var isEmpty: Bool { queries.isEmpty }
 }

@@ -85,16 +85,20 @@ import Testing
         for text in texts { pipeline.append("INSERT INTO notes (body) VALUES (\(text))") }
         let results = try await conn.execute(pipeline)
         #expect(results.allSatisfy { (try? $0.get()) != nil })
+        let insert = "INSERT INTO notes (body) VALUES ($1)"
+        var batch = PGPipeline()
+        for text in texts { batch.append(insert, [text]) }
+        _ = try await conn.execute(batch)
         struct Note { var id: UUID; var body: String }
         let notes = [Note(id: UUID(), body: "three")]
         try await conn.copyIn(table: "notes", columns: ["id", "body"], rows: notes.map { [$0.id, $0.body] })
-        #expect(try await conn.query("SELECT count(*) FROM notes").scalar(Int.self) == 3)
+        #expect(try await conn.query("SELECT count(*) FROM notes").scalar(Int.self) == 5)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("notes-\(UUID().uuidString).csv").path
         #expect(FileManager.default.createFile(atPath: path, contents: nil))
         let file = FileHandle(forWritingAtPath: path)!
         try await conn.copyOut("COPY notes TO STDOUT (FORMAT csv, HEADER)") { file.write(Data($0)) }
         try file.close()
-        #expect(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").count == 4)
+        #expect(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").count == 6)
         try? FileManager.default.removeItem(atPath: path)
 
         do {

@@ -17,6 +17,21 @@ import Testing
         }
     }
 
+    @Test func oneStatementWithExplicitParametersRepeatsAcrossABatch() async throws {
+        try await Self.database.withConnection { conn throws in
+            try await conn.executeScript("CREATE TEMP TABLE piped (id int8 PRIMARY KEY, body text, tags text[])")
+            let insert = "INSERT INTO piped (id, body, tags) VALUES ($1, $2, $3) RETURNING id * 10"
+            var pipeline = PGPipeline()
+            pipeline.reserveCapacity(300)
+            for id in 1...300 { pipeline.append(insert, [Int64(id), id % 7 == 0 ? nil : "row \(id)", ["a", "\(id)"]]) }
+            let results = try await conn.execute(pipeline)
+            #expect(try results.map { try $0.get().scalar(Int64.self) } == (1...300).map { Int64($0 * 10) })
+            let totals = try #require(try await conn.query("SELECT count(*), count(body), sum(id)::int8 FROM piped").first)
+            let (count, bodies, sum) = try totals.decode((Int64, Int64, Int64).self)
+            #expect(count == 300 && bodies == 258 && sum == 45_150)
+        }
+    }
+
     @Test func largeBatchesDoNotDeadlock() async throws {
         try await Self.database.withConnection { conn throws in
             var pipeline = PGPipeline()
