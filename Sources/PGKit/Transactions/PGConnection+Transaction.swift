@@ -16,7 +16,7 @@ extension PGConnection {
         _ options: PGTransactionOptions = PGTransactionOptions(),
         _ body: (PGConnection) async throws -> T
     ) async throws -> T {
-        if isInTransaction { return try await savepoint(body) }
+        if isInTransaction { return try await savepoint(settings: options.settings, body) }
         var attempt = 1
         var backoff = options.retry.initialBackoff
         while true {
@@ -33,7 +33,7 @@ extension PGConnection {
     }
 
     private func runTransaction<T>(_ options: PGTransactionOptions, _ body: (PGConnection) async throws -> T) async throws -> T {
-        try await executeScript(options.beginStatement)
+        try await begin(options.beginStatement, settings: options.settings, undo: "ROLLBACK")
         _ = adjustTransactionDepth(by: 1)
         defer { _ = adjustTransactionDepth(by: -1) }
         let value: T
@@ -52,11 +52,11 @@ extension PGConnection {
         return value
     }
 
-    private func savepoint<T>(_ body: (PGConnection) async throws -> T) async throws -> T {
+    private func savepoint<T>(settings: [String: String], _ body: (PGConnection) async throws -> T) async throws -> T {
         let depth = adjustTransactionDepth(by: 1)
         defer { _ = adjustTransactionDepth(by: -1) }
         let name = "pgkit_savepoint_\(depth)"
-        try await executeScript("SAVEPOINT \(name)")
+        try await begin("SAVEPOINT \(name)", settings: settings, undo: "ROLLBACK TO SAVEPOINT \(name); RELEASE SAVEPOINT \(name)")
         do {
             let value = try await body(self)
             try await executeScript("RELEASE SAVEPOINT \(name)")
@@ -65,6 +65,27 @@ extension PGConnection {
             await rollbackQuietly("ROLLBACK TO SAVEPOINT \(name); RELEASE SAVEPOINT \(name)")
             throw error
         }
+    }
+
+    /// Sends `statement` (BEGIN or SAVEPOINT) and the transaction-local settings as one
+    /// pipeline, one round trip; if a setting is refused, undoes the statement and throws.
+    private func begin(_ statement: String, settings: [String: String], undo: String) async throws {
+        guard !settings.isEmpty else {
+            try await executeScript(statement)
+            return
+        }
+        var pipeline = PGPipeline()
+        pipeline.append(PGQuery(statement))
+        for (name, value) in settings.sorted(by: { $0.key < $1.key }) {
+            pipeline.append("SELECT set_config($1, $2, true)", [name, value])
+        }
+        let results = try await execute(pipeline)
+        let failures = results.compactMap { result -> PGError? in
+            if case .failure(let error) = result { return error } else { return nil }
+        }
+        guard !failures.isEmpty else { return }
+        await rollbackQuietly(undo)
+        throw failures.first { !$0.isPipelineAborted } ?? failures[0]
     }
 
     /// Rolls back even when the calling task is cancelled; a failure here marks the connection

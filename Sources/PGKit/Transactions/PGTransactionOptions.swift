@@ -34,12 +34,22 @@ public struct PGTransactionOptions: Sendable {
     /// never fails with a serialization error.
     public var deferrable: Bool
     public var retry: Retry
+    /// Configuration parameters for this transaction only (`set_config(name, value, true)`,
+    /// like `SET LOCAL`), sent in the same round trip as `BEGIN`: row-level security's current
+    /// user, `hnsw.ef_search`, `statement_timeout`... Inside another transaction they apply to
+    /// the savepoint's remainder of the outer transaction, as `SET LOCAL` does.
+    /// ```swift
+    /// try await conn.transaction(PGTransactionOptions(settings: ["app.user_id": id.uuidString])) { tx in ... }
+    /// ```
+    public var settings: [String: String]
 
-    public init(isolation: Isolation? = nil, readOnly: Bool = false, deferrable: Bool = false, retry: Retry = .never) {
+    public init(isolation: Isolation? = nil, readOnly: Bool = false, deferrable: Bool = false, retry: Retry = .never,
+                settings: [String: String] = [:]) {
         self.isolation = isolation
         self.readOnly = readOnly
         self.deferrable = deferrable
         self.retry = retry
+        self.settings = settings
     }
 
     /// The `BEGIN` statement for these options.

@@ -61,9 +61,10 @@ public struct MemoryRepository: Sendable {
     /// distance), best first, through the HNSW index. The index scan is iterative, so a user
     /// with few memories among many still gets `limit` results.
     public func findSimilarMemories(to embedding: Vector384, userId: UUID, limit: Int = 5) async throws -> [ScoredMemory] {
-        try await context.executor.transaction(PGTransactionOptions()) { connection in
-            if context.setsCurrentUser { try await CurrentUser.set(userId, on: connection) }
-            try await connection.executeScript("SET LOCAL hnsw.iterative_scan = strict_order")
+        // The settings go with BEGIN in one round trip: BEGIN, the query, COMMIT.
+        var settings = context.setsCurrentUser ? CurrentUser.settings(userId) : [:]
+        settings["hnsw.iterative_scan"] = "strict_order"
+        return try await context.executor.transaction(PGTransactionOptions(settings: settings)) { connection in
             // The vector is bound once and used twice ($1), so the server computes each returned
             // row's distance once and receives 1.5 KB instead of 3.
             let rows = try await connection.query("""

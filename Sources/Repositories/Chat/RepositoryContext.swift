@@ -16,9 +16,8 @@ struct RepositoryContext: Sendable {
     /// row-level security is on, directly otherwise.
     func actingFor<T>(_ userID: UUID, _ body: (RepositoryContext) async throws -> T) async throws -> T {
         guard setsCurrentUser else { return try await body(self) }
-        return try await executor.transaction(PGTransactionOptions()) { connection in
-            try await CurrentUser.set(userID, on: connection)
-            return try await body(RepositoryContext(executor: connection, setsCurrentUser: false))
+        return try await executor.transaction(PGTransactionOptions(settings: CurrentUser.settings(userID))) { connection in
+            try await body(RepositoryContext(executor: connection, setsCurrentUser: false))
         }
     }
 }
@@ -30,5 +29,11 @@ public enum CurrentUser {
     /// Sets the user for the rest of the current transaction.
     public static func set(_ userID: UUID, on connection: PGConnection) async throws {
         try await connection.query("SELECT set_config(\(settingName), \(userID.uuidString.lowercased()), true)")
+    }
+
+    /// The transaction setting for `userID`, for `PGTransactionOptions(settings:)`, which sends
+    /// it with `BEGIN` in one round trip.
+    public static func settings(_ userID: UUID) -> [String: String] {
+        [settingName: userID.uuidString.lowercased()]
     }
 }

@@ -64,6 +64,10 @@ import Testing
             SELECT id, content, 1 - (embedding <=> \(embedding)) AS score
             FROM memories ORDER BY embedding <=> \(embedding) LIMIT 5
             """)
+        let nearest = try await conn.transaction(.init(settings: ["hnsw.ef_search": "100"])) { tx in
+            try await tx.query("SELECT id FROM memories ORDER BY embedding <=> \(embedding) LIMIT 10")
+        }
+        #expect(nearest.count <= 10)
         let id = UUID()
         try await conn.execute("UPDATE character_files SET content = \(PGJSONB(Profile(name: "Ada", traits: ["curious"]))) WHERE id = \(id)")
         #expect(try await conn.query("SELECT \(Cents(value: 250))::int8").scalar(Cents.self)?.value == 250)

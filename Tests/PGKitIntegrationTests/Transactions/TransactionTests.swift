@@ -82,6 +82,41 @@ import Testing
         }
     }
 
+    @Test func settingsApplyToTheTransactionOnlyAndCostNoExtraRoundTrip() async throws {
+        try await Self.database.withConnection { conn throws in
+            let options = PGTransactionOptions(settings: ["app.user_id": "u-42", "statement_timeout": "1234"])
+            let seen = try await conn.transaction(options) { tx in
+                try await tx.query("SELECT current_setting('app.user_id'), current_setting('statement_timeout')").first!.decode((String, String).self)
+            }
+            #expect(seen.0 == "u-42" && seen.1 == "1234ms")
+            #expect(try await conn.query("SELECT current_setting('app.user_id', true)").scalar(String.self) ?? "" == "")
+            #expect(try await conn.query("SELECT current_setting('statement_timeout')").scalar(String.self) != "1234ms")
+            // Nested: the savepoint's settings hold until the outer transaction ends, as SET LOCAL's do.
+            try await conn.transaction { outer in
+                let inside = try await outer.transaction(PGTransactionOptions(settings: ["app.user_id": "inner"])) { inner in
+                    try await inner.query("SELECT current_setting('app.user_id')").scalar(String.self)
+                }
+                #expect(inside == "inner")
+                #expect(try await outer.query("SELECT current_setting('app.user_id')").scalar(String.self) == "inner")
+            }
+        }
+    }
+
+    @Test func aRefusedSettingFailsTheTransactionBeforeTheBodyRuns() async throws {
+        try await Self.database.withConnection { conn throws in
+            let ran = Mutex(false)
+            let error = await #expect(throws: PGError.self) {
+                try await conn.transaction(PGTransactionOptions(settings: ["statement_timeout": "not a duration"])) { _ in
+                    ran.withLock { $0 = true }
+                }
+            }
+            #expect(error?.sqlState == PGSQLState(rawValue: "22023"))
+            #expect(ran.withLock { $0 } == false)
+            #expect(!conn.hasOpenServerTransaction && !conn.isInTransaction)
+            #expect(try await conn.query("SELECT 1").scalar(Int.self) == 1)
+        }
+    }
+
     @Test func retriesAForcedSerializationFailure() async throws {
         try await Self.database.withConnection { conn throws in
             try await prepare(conn, "t_retry")
