@@ -109,19 +109,23 @@ import Testing
             var limited = config
             limited.queryTimeout = .seconds(1)
             let pool = PGPool(config: limited, configuration: .init(maxConnections: 1))
-            let pid = try await pool.query("SELECT pg_backend_pid()").scalar(Int32.self)!
-            kill(pid_t(pid), SIGSTOP)
-            let started = ContinuousClock.now
-            do {
-                try await pool.query("SELECT 1")
-                Issue.record("a stopped backend cannot answer")
-            } catch let error as PGError {
-                #expect(error.kind == .timedOut, "\(error)")
+            // A statement already prepared is sent directly from the caller's thread; a new one
+            // goes through the connection thread's queue (to be prepared). Both must time out.
+            for statement: PGQuery in ["SELECT pg_backend_pid()", "SELECT 1"] {
+                let pid = try await pool.query("SELECT pg_backend_pid()").scalar(Int32.self)!
+                kill(pid_t(pid), SIGSTOP)
+                let started = ContinuousClock.now
+                do {
+                    try await pool.query(statement)
+                    Issue.record("a stopped backend cannot answer")
+                } catch let error as PGError {
+                    #expect(error.kind == .timedOut, "\(statement.sql): \(error)")
+                }
+                #expect(ContinuousClock.now - started < .seconds(4))
+                kill(pid_t(pid), SIGCONT)
+                // The pool replaced the connection it gave up on.
+                #expect(try await pool.query("SELECT pg_backend_pid()").scalar(Int32.self) != pid)
             }
-            #expect(ContinuousClock.now - started < .seconds(4))
-            kill(pid_t(pid), SIGCONT)
-            // The pool replaced the connection it gave up on.
-            #expect(try await pool.query("SELECT pg_backend_pid()").scalar(Int32.self) != pid)
             await pool.shutdown()
         }
     }

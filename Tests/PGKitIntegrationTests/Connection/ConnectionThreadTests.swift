@@ -70,6 +70,20 @@ import Testing
         }
     }
 
+    @Test func cancellingATaskStopsADirectlySentStatementOnTheServer() async throws {
+        try await Self.database.withConnection { conn throws in
+            try await conn.query("SELECT pg_sleep(\(0.0))")  // prepared now, so the next one is sent directly
+            let started = ContinuousClock.now
+            let task = Task { try await conn.query("SELECT pg_sleep(\(30.0))") }
+            try await Task.sleep(for: .milliseconds(300))
+            task.cancel()
+            let error = await #expect(throws: PGError.self) { try await task.value }
+            #expect(error?.sqlState == .queryCanceled || error?.kind == .cancelled, "\(String(describing: error))")
+            #expect(ContinuousClock.now - started < .seconds(3))
+            #expect(try await conn.query("SELECT 1").scalar(Int.self) == 1)
+        }
+    }
+
     @Test func serverErrorsOnTheDirectPathCarryTheirStateAndLeaveTheConnectionUsable() async throws {
         try await Self.database.withConnection { conn throws in
             try await conn.executeScript("CREATE TEMP TABLE unique_things (id int PRIMARY KEY)")
