@@ -152,7 +152,8 @@ final class LibPQSession: @unchecked Sendable {
             entry = StatementCache.Entry(name: try prepare(key, connection: connection), lastUse: 0, metadata: nil)
         }
         let result = bindings.withCArrays { values, lengths, formats, _ in
-            PQexecPrepared(connection, entry.name, Int32(bindings.count), values, lengths, formats, 1)
+            // withCString: the implicit String-to-pointer conversion allocates for short strings.
+            entry.name.withCString { PQexecPrepared(connection, $0, Int32(bindings.count), values, lengths, formats, 1) }
         }
         do {
             let storage = try check(result, query: query.sql, metadata: entry.metadata)
@@ -199,7 +200,7 @@ final class LibPQSession: @unchecked Sendable {
         PQsetnonblocking(connection, 1)
         let sent = bindings.withCArrays { values, lengths, formats, oids in
             if let name {
-                return PQsendQueryPrepared(connection, name, Int32(bindings.count), values, lengths, formats, 1)
+                return name.withCString { PQsendQueryPrepared(connection, $0, Int32(bindings.count), values, lengths, formats, 1) }
             }
             return PQsendQueryParams(connection, query.sql, Int32(bindings.count), oids, values, lengths, formats, 1)
         }

@@ -94,7 +94,7 @@ extension LibPQSession {
             }
             if let name {
                 sent = bindings.withCArrays { values, lengths, formats, _ in
-                    PQsendQueryPrepared(connection, name, Int32(bindings.count), values, lengths, formats, 1)
+                    name.withCString { PQsendQueryPrepared(connection, $0, Int32(bindings.count), values, lengths, formats, 1) }
                 }
             } else {
                 sent = bindings.withCArrays { values, lengths, formats, oids in
