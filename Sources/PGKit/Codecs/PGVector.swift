@@ -52,11 +52,11 @@ public struct PGVector: Hashable, Sendable, CustomStringConvertible {
 extension PGVector: PGCodable {
     public static var pgDataType: PGDataType { .vector }
 
+    /// `values` were validated when the vector was made and cannot change since.
     public func encode(into buffer: inout PGWriteBuffer) throws(PGError) {
-        try Self.validate(values)
         buffer.writeInteger(Int16(values.count))
         buffer.writeInteger(Int16(0))
-        for value in values { buffer.writeFloat(value) }
+        buffer.writeFloats(values)
     }
 
     public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: borrowing PGDecodingContext) throws(PGError) {
@@ -70,8 +70,6 @@ extension PGVector: PGCodable {
         guard count >= 1, buffer.readableBytes == count * 4 else {
             throw PGError(.decodingFailed, "malformed vector: \(count) dimensions in \(buffer.readableBytes) bytes")
         }
-        var values = [Float](repeating: 0, count: count)
-        for index in 0..<count { values[index] = try buffer.readFloat() }
-        self.values = values
+        self.values = try buffer.readFloats(count)
     }
 }

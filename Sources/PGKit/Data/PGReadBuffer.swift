@@ -28,6 +28,24 @@ public struct PGReadBuffer {
         Double(bitPattern: try readInteger(as: UInt64.self))
     }
 
+    /// The next `count` big-endian floats, checked for length once.
+    public mutating func readFloats(_ count: Int) throws(PGError) -> [Float] {
+        guard count >= 0, readableBytes >= count * 4 else {
+            throw PGError(.decodingFailed, "expected \(count * 4) more bytes, found \(readableBytes)")
+        }
+        let base = readerIndex
+        let bytes = self.bytes
+        let values = [Float](unsafeUninitializedCapacity: count) { target, initialized in
+            for index in 0..<count {
+                let bits = bytes.loadUnaligned(fromByteOffset: base + index * 4, as: UInt32.self)
+                target[index] = Float(bitPattern: UInt32(bigEndian: bits))
+            }
+            initialized = count
+        }
+        readerIndex += count * 4
+        return values
+    }
+
     /// The next `count` bytes, without copying.
     public mutating func readSlice(_ count: Int) throws(PGError) -> UnsafeRawBufferPointer {
         guard count >= 0, readableBytes >= count else {

@@ -23,6 +23,20 @@ public struct PGWriteBuffer: Sendable {
 
     public mutating func writeFloat(_ value: Float) { writeInteger(value.bitPattern) }
 
+    /// Writes every float big-endian in one pass, as vectors need (one append per element
+    /// cost more than the server's parse of them).
+    public mutating func writeFloats(_ values: [Float]) {
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: values.count * 4))
+        values.withUnsafeBufferPointer { source in
+            bytes.withUnsafeMutableBytes { target in
+                for index in source.indices {
+                    target.storeBytes(of: source[index].bitPattern.bigEndian, toByteOffset: start + index * 4, as: UInt32.self)
+                }
+            }
+        }
+    }
+
     public mutating func writeDouble(_ value: Double) { writeInteger(value.bitPattern) }
 
     /// Writes `value` preceded by its 4-byte length, or -1 for NULL, as arrays and COPY need.
