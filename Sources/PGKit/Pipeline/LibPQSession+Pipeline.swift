@@ -21,7 +21,12 @@ extension LibPQSession {
         }
         if let previous { counts[previous, default: 0] += runLength }
         var names: [StatementCache.Key: String] = [:]
-        for query in pipeline.queries where (counts[query.sql] ?? 0) > 1 {
+        previous = nil
+        for query in pipeline.queries {
+            // Runs of one statement (usually the whole batch) are looked up once.
+            if query.sql == previous { continue }
+            previous = query.sql
+            guard (counts[query.sql] ?? 0) > 1 else { continue }
             guard let oids = try? PGBindings(query.parameters, types: types).oids else { continue }
             let key = StatementCache.Key(sql: query.sql, parameterTypes: oids)
             if names[key] != nil { continue }
