@@ -1,12 +1,16 @@
 import Foundation
 import PGKit
 
-// pgkit-bench setup URL | pgkit-bench URL W1..W5 | pgkit-bench report FILE
+// pgkit-bench setup URL | pgkit-bench quiesce URL | pgkit-bench URL W1..W5 | pgkit-bench report FILE
 let arguments = CommandLine.arguments.dropFirst()
 do {
     switch (arguments.first, arguments.dropFirst().first) {
     case ("report", let path?):
         try BenchReport.run(path)
+    case ("quiesce", let url?):
+        let conn = try await PGConnection.connect(try PGConfig(url))
+        await BenchData.quiesce(conn)
+        await conn.close()
     case ("setup", let url?):
         let conn = try await PGConnection.connect(try PGConfig(url))
         try await BenchData.setUp(conn)
