@@ -130,6 +130,12 @@ final class ConnectionThread: @unchecked Sendable {
         if wake { signal() }
     }
 
+    /// Whether the server sent something while the connection was idle (seen by the thread's
+    /// own poll of the socket, so asking costs no system call).
+    var hasIdleInput: Bool {
+        state.withLock { $0.socketHasIdleInput }
+    }
+
     /// Whether the caller is running on this thread right now.
     var isCurrent: Bool {
         guard let owner = owner.withLock({ $0 }) else { return false }
@@ -175,6 +181,7 @@ final class ConnectionThread: @unchecked Sendable {
                         state.head = 0
                     }
                     state.owner = .thread
+                    state.socketHasIdleInput = false  // the job's libpq calls read that input
                     return .run(job)
                 }
                 if state.owner == .idle, state.isStopping { return .exit }

@@ -17,7 +17,7 @@ public final class PGConnection: Sendable {
     public let serverVersion: Int
     /// The server process serving this connection (`pg_backend_pid()`).
     public let backendPID: Int32
-    /// The socket's file descriptor, only ever polled from outside the connection thread.
+    /// The socket's file descriptor (libpq owns it; the connection thread polls it).
     private let socket: Int32
     /// The configuration it was opened with.
     public let config: PGConfig
@@ -410,11 +410,10 @@ public final class PGConnection: Sendable {
     }
 
     /// Whether the server sent something while the connection was idle, which in practice
-    /// means it is going away (a terminated backend, a shutdown). Costs one `poll()`, no I/O.
+    /// means it is going away (a terminated backend, a shutdown). The connection's thread
+    /// watches the socket while idle, so asking costs a lock, no system call.
     public var hasUnexpectedInput: Bool {
-        guard socket >= 0 else { return true }
-        var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
-        return poll(&descriptor, 1, 0) != 0
+        socket < 0 || thread.hasIdleInput
     }
 
     /// Round-trips an empty statement to prove the connection works.

@@ -140,6 +140,11 @@ public final class PGPool: Sendable {
     }
 
     private func acquireOnce() async throws -> (Int, PGConnection, Duration) {
+        if !Task.isCancelled, let leased = state.withLock({ state -> (Int, PGConnection, Duration)? in
+            state.machine.leaseIfIdle(now: .now).map { ($0.id, state.connections[$0.id]!, $0.idleFor) }
+        }) {
+            return leased
+        }
         let waiterID = state.withLock { $0.makeID() }
         var idleFor = Duration.zero
         let (id, connection) = try await withTaskCancellationHandler {

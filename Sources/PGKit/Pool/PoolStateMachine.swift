@@ -47,6 +47,14 @@ struct PoolStateMachine {
         return .wait(openConnection: reserveConnectionIfNeeded())
     }
 
+    /// Leases an idle connection when one is free and nobody waits; nil otherwise (the caller
+    /// then queues with `acquire`). Lets the pool skip suspending the task in the common case.
+    mutating func leaseIfIdle(now: ContinuousClock.Instant) -> (id: ConnectionID, idleFor: Duration)? {
+        guard !isShuttingDown, waiters.isEmpty, let id = idle.popLast() else { return nil }
+        slots[id]!.leased = true
+        return (id, now - slots[id]!.idleSince)
+    }
+
     /// Counts a connection as being opened when waiters outnumber connections on the way.
     private mutating func reserveConnectionIfNeeded() -> Bool {
         guard waiters.count > connecting, slots.count + connecting < limits.maximum else { return false }

@@ -24,6 +24,21 @@ import Testing
         #expect(pool.openCount == 2)
     }
 
+    @Test func leaseIfIdleTakesAFreeConnectionButNeverJumpsTheQueue() {
+        var pool = machine(max: 1)
+        #expect(pool.leaseIfIdle(now: now) == nil)          // nothing open yet
+        _ = pool.acquire(1, now: now)
+        _ = pool.connectionOpened(100, now: now)
+        #expect(pool.release(100, reusable: true, now: now) == .keepIdle)
+        let leased = pool.leaseIfIdle(now: now + .seconds(3))
+        #expect(leased?.id == 100 && leased?.idleFor == .seconds(3))
+        #expect(pool.leaseIfIdle(now: now) == nil)          // it is leased now
+        #expect(pool.acquire(2, now: now) == .wait(openConnection: false))
+        #expect(pool.release(100, reusable: true, now: now) == .handOver(to: 2))
+        _ = pool.shutDown()
+        #expect(pool.leaseIfIdle(now: now) == nil)
+    }
+
     @Test func waitersAreServedFirstInFirstOut() {
         var pool = machine(max: 1)
         _ = pool.acquire(1, now: now)
