@@ -22,9 +22,9 @@ struct PGCopyEncoder {
             throw PGError(.invalidParameter, "row \(number) has \(row.count) values for \(columnCount) columns")
         }
         buffer.writeInteger(Int16(columnCount))
-        for (index, value) in row.enumerated() {
+        for index in row.indices {
             do {
-                try buffer.writeLengthPrefixed(value)
+                try buffer.writeLengthPrefixed(row[index])
             } catch {
                 var enriched = error
                 enriched.message = "row \(number), column \"\(columns[index])\": \(error.message)"
