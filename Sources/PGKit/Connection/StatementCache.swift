@@ -25,11 +25,10 @@ struct StatementCache {
 
     /// The statement's entry, marking it as just used.
     mutating func lookup(_ key: Key) -> Entry? {
-        guard var entry = entries[key] else { return nil }
+        guard let index = entries.index(forKey: key) else { return nil }  // hashes the SQL once
         clock += 1
-        entry.lastUse = clock
-        entries[key] = entry
-        return entry
+        entries.values[index].lastUse = clock
+        return entries.values[index]
     }
 
     /// Adds a statement under a fresh name; returns that name and the name of the statement
@@ -57,8 +56,21 @@ struct StatementCache {
 
     /// Whether a statement is worth preparing: repeated data statements are; DDL is not.
     static func isCacheable(_ sql: String) -> Bool {
-        let head = sql.drop(while: { $0.isWhitespace || $0 == "(" }).prefix(6).lowercased()
-        return head.hasPrefix("select") || head.hasPrefix("insert") || head.hasPrefix("update")
-            || head.hasPrefix("delete") || head.hasPrefix("with") || head.hasPrefix("values")
+        // Runs for every statement: reads at most six letters into an integer, allocates nothing.
+        var head: UInt64 = 0
+        var count = 0
+        for byte in sql.utf8 {
+            if count == 0, byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x28 { continue }
+            guard count < 6 else { break }
+            head |= UInt64(byte | 0x20) << (8 * count)  // ASCII letters to lower case; nothing else can match
+            count += 1
+        }
+        return cacheableKeywords.contains { keyword in
+            count >= keyword.length && head & (UInt64.max >> (64 - 8 * keyword.length)) == keyword.bytes
+        }
+    }
+
+    private static let cacheableKeywords: [(bytes: UInt64, length: Int)] = ["select", "insert", "update", "delete", "with", "values"].map { word in
+        (word.utf8.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * $1.offset) }, word.utf8.count)
     }
 }
