@@ -26,12 +26,16 @@ public struct PGWriteBuffer: Sendable {
     /// Writes every float big-endian in one pass, as vectors need (one append per element
     /// cost more than the server's parse of them).
     public mutating func writeFloats(_ values: [Float]) {
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: values.count * 4))
+        bytes.reserveCapacity(bytes.count + values.count * 4)
         values.withUnsafeBufferPointer { source in
-            bytes.withUnsafeMutableBytes { target in
-                for index in source.indices {
-                    target.storeBytes(of: source[index].bitPattern.bigEndian, toByteOffset: start + index * 4, as: UInt32.self)
+            // Byte-swapped 256 at a time on the stack, then appended with one copy each.
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 256) { swapped in
+                var start = 0
+                while start < source.count {
+                    let count = min(256, source.count - start)
+                    for index in 0..<count { swapped[index] = source[start + index].bitPattern.bigEndian }
+                    bytes.append(contentsOf: UnsafeRawBufferPointer(start: swapped.baseAddress, count: count * 4))
+                    start += count
                 }
             }
         }
