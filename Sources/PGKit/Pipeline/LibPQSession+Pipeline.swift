@@ -57,6 +57,8 @@ extension LibPQSession {
         defer { PQexitPipelineMode(connection) }
         // Sending without reading can fill both sides' socket buffers and deadlock, so send in
         // non-blocking mode and take in the server's replies whenever the output is stuck.
+        // Flushing every 16 statements starts the server early (libpq alone would wait for
+        // 64 KB): W4c ran ~6% faster than with 64, and 4 was no better.
         PQsetnonblocking(connection, 1)
         func flush() throws(PGError) {
             while true {
@@ -85,7 +87,7 @@ extension LibPQSession {
                     throw connectionError(query: query.sql)
                 }
                 if !pipeline.transactional { PQpipelineSync(connection); syncPoints += 1 }
-                if index % 64 == 63 { try flush() }
+                if index % 16 == 15 { try flush() }
                 continue
             }
             let sent: Int32
@@ -111,7 +113,7 @@ extension LibPQSession {
                 guard PQpipelineSync(connection) == 1 else { throw connectionError(query: query.sql) }
                 syncPoints += 1
             }
-            if index % 64 == 63 { try flush() }
+            if index % 16 == 15 { try flush() }
         }
         if pipeline.transactional {
             guard PQpipelineSync(connection) == 1 else { throw connectionError(query: nil) }
