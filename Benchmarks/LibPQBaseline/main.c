@@ -326,27 +326,58 @@ static void w4(const char *conninfo) {
     copy_end(&stream);
     printf("{\"impl\": \"%s\", \"workload\": \"W4b\", \"rows_per_s\": %.1f}\n", IMPL, n / (now_seconds() - start));
 
-    /* W4c: one INSERT per row in pipeline mode, one transaction, synced every 1,000 rows */
+    /* W4c: one INSERT per row in pipeline mode, one transaction, synced every 1,000 rows.
+     * Non-blocking, as PGKit's executeMany: the replies of earlier syncs are read while later
+     * rows are still being sent, so the server never waits for the next chunk. */
     exec_ok(conn, "TRUNCATE bench_messages_load");
     start = now_seconds();
     exec_ok(conn, "BEGIN");
     if (PQenterPipelineMode(conn) != 1) die(conn, "pipeline");
-    for (int chunk = 0; chunk < n; chunk += 1000) {
-        for (int i = chunk; i < chunk + 1000 && i < n; i++) {
-            const char *values[5]; int lengths[5]; char ts[8];
-            bind_message(&rows[i], ts, values, lengths);
-            if (PQsendQueryPrepared(conn, "w4", 5, values, lengths, formats, 1) != 1) die(conn, "send");
+    PQsetnonblocking(conn, 1);
+    int pending_syncs = 0;
+    for (int i = 0; i < n; i++) {
+        const char *values[5]; int lengths[5]; char ts[8];
+        bind_message(&rows[i], ts, values, lengths);
+        if (PQsendQueryPrepared(conn, "w4", 5, values, lengths, formats, 1) != 1) die(conn, "send");
+        if ((i + 1) % 1000 == 0) {
+            if (PQpipelineSync(conn) != 1) die(conn, "sync");
+            pending_syncs++;
         }
+        if ((i + 1) % 16 == 0) {
+            while (PQflush(conn) == 1) {
+                if (PQconsumeInput(conn) != 1) die(conn, "consume");
+            }
+        }
+        if ((i + 1) % 1000 == 0) {
+            /* Read whatever replies have arrived, without waiting. */
+            if (PQconsumeInput(conn) != 1) die(conn, "consume");
+            int ends = 0;
+            while (pending_syncs > 0 && !PQisBusy(conn)) {
+                PGresult *r = PQgetResult(conn);
+                if (r == NULL) { if (++ends > 1) break; continue; }
+                ends = 0;
+                ExecStatusType status = PQresultStatus(r);
+                if (status == PGRES_PIPELINE_SYNC) pending_syncs--;
+                else if (status != PGRES_COMMAND_OK) die(conn, "W4c insert");
+                PQclear(r);
+            }
+        }
+    }
+    if (n % 1000 != 0) {
         if (PQpipelineSync(conn) != 1) die(conn, "sync");
-        int synced = 0;
-        while (!synced) {
-            PGresult *r = PQgetResult(conn);
-            if (r == NULL) continue;
-            ExecStatusType status = PQresultStatus(r);
-            if (status == PGRES_PIPELINE_SYNC) synced = 1;
-            else if (status != PGRES_COMMAND_OK) die(conn, "W4c insert");
-            PQclear(r);
-        }
+        pending_syncs++;
+    }
+    while (PQflush(conn) == 1) {
+        if (PQconsumeInput(conn) != 1) die(conn, "consume");
+    }
+    PQsetnonblocking(conn, 0);
+    while (pending_syncs > 0) {
+        PGresult *r = PQgetResult(conn);
+        if (r == NULL) continue;
+        ExecStatusType status = PQresultStatus(r);
+        if (status == PGRES_PIPELINE_SYNC) pending_syncs--;
+        else if (status != PGRES_COMMAND_OK) die(conn, "W4c insert");
+        PQclear(r);
     }
     PQexitPipelineMode(conn);
     exec_ok(conn, "COMMIT");

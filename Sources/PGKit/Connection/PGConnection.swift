@@ -354,6 +354,24 @@ public final class PGConnection: Sendable {
         }
     }
 
+    /// Runs one statement once per row (`$1`, `$2`... from each row), sent in libpq's pipeline
+    /// mode as the rows are produced: many rows per round trip, replies read while later rows
+    /// go out, memory flat for any count (psycopg's `executemany`, without its round trips).
+    /// All or nothing: it runs in a transaction (a savepoint inside one), and the first failing
+    /// row's error, naming the row, is thrown. Returns the total affected row count.
+    /// ```swift
+    /// try await conn.executeMany("INSERT INTO notes (id, body) VALUES ($1, $2)", notes.map { [$0.id, $0.body] })
+    /// ```
+    /// For upserts and other statements that COPY cannot express; plain loads are faster with
+    /// `copyIn`.
+    @discardableResult
+    public func executeMany<Rows: Sequence & Sendable>(_ sql: String, _ rows: Rows) async throws -> Int
+        where Rows.Element == [any PGEncodable] {
+        try await transaction { conn in
+            try await conn.perform { try $0.executeMany(sql, rows: rows) }
+        }
+    }
+
     /// Bulk-loads rows with binary `COPY table (columns) FROM STDIN`, encoded with the same
     /// codecs as parameters (vectors included) and streamed in chunks, so memory stays flat for
     /// any row count. Returns the number of rows copied. A value that fails to encode aborts the

@@ -20,6 +20,13 @@ public protocol PGQueryable: Sendable {
 extension PGConnection: PGQueryable {}
 
 extension PGPool: PGQueryable {
+    /// Runs one statement once per row on a pooled connection (see `PGConnection.executeMany`).
+    @discardableResult
+    public func executeMany<Rows: Sequence & Sendable>(_ sql: String, _ rows: Rows) async throws -> Int
+        where Rows.Element == [any PGEncodable] {
+        try await withConnection { try await $0.executeMany(sql, rows) }
+    }
+
     @discardableResult
     public func copyIn<Rows: Sequence & Sendable>(table: String, columns: [String], rows: Rows) async throws -> Int
         where Rows.Element == [any PGEncodable] {
