@@ -96,6 +96,10 @@ import Testing
         struct Note { var id: UUID; var body: String }
         let notes = [Note(id: UUID(), body: "three")]
         try await conn.copyIn(table: "notes", columns: ["id", "body"], rows: notes.map { [$0.id, $0.body] })
+        try await conn.executeScript("CREATE UNIQUE INDEX IF NOT EXISTS notes_id ON notes (id)")
+        let upsert = "INSERT INTO notes (id, body) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET body = $2"
+        let affected = try await conn.executeMany(upsert, notes.map { [$0.id, $0.body] })   // also on PGPool
+        #expect(affected == 1)
         #expect(try await conn.query("SELECT count(*) FROM notes").scalar(Int.self) == 5)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("notes-\(UUID().uuidString).csv").path
         #expect(FileManager.default.createFile(atPath: path, contents: nil))
