@@ -117,6 +117,18 @@ static void decode_user(PGresult *res, int row, user_row *out) {
 
 static const char *W1_SQL = "SELECT id, email, name, created_at FROM bench_users WHERE id = $1";
 
+/* One W1/W2 statement: the prepared point select for a random id, decoded into `row`. */
+static void point_select(PGconn *conn, splitmix64 *g, user_row *row) {
+    char param[8];
+    put64(param, sm_next(g) % 10000 + 1);
+    const char *values[1] = {param};
+    int lengths[1] = {8}, formats[1] = {1};
+    PGresult *res = PQexecPrepared(conn, "w1", 1, values, lengths, formats, 1);
+    check(conn, res, PGRES_TUPLES_OK, "point select");
+    decode_user(res, 0, row);
+    PQclear(res);
+}
+
 /* ---- W1: point select, one connection --------------------------------------------------- */
 
 static void w1(const char *conninfo) {
@@ -133,15 +145,8 @@ static void w1(const char *conninfo) {
     double start = now_seconds();
     for (int i = 0; i < n; i++) {
         double t0 = now_seconds();
-        char param[8];
-        put64(param, sm_next(&g) % 10000 + 1);
-        const char *values[1] = {param};
-        int lengths[1] = {8}, formats[1] = {1};
-        PGresult *res = PQexecPrepared(conn, "w1", 1, values, lengths, formats, 1);
-        check(conn, res, PGRES_TUPLES_OK, "W1 query");
-        decode_user(res, 0, &row);
+        point_select(conn, &g, &row);
         checksum += row.id;
-        PQclear(res);
         latencies[i] = (now_seconds() - t0) * 1e6;
     }
     double elapsed = now_seconds() - start;
@@ -186,14 +191,7 @@ static void *w2_worker(void *arg) {
     user_row row;
     for (int i = 0; i < 5000; i++) {
         PGconn *conn = pool_acquire();
-        char param[8];
-        put64(param, sm_next(&g) % 10000 + 1);
-        const char *values[1] = {param};
-        int lengths[1] = {8}, formats[1] = {1};
-        PGresult *res = PQexecPrepared(conn, "w1", 1, values, lengths, formats, 1);
-        check(conn, res, PGRES_TUPLES_OK, "W2 query");
-        decode_user(res, 0, &row);
-        PQclear(res);
+        point_select(conn, &g, &row);
         pool_release(conn);
     }
     return NULL;
@@ -283,6 +281,21 @@ static void bind_message(const message_row *r, char *ts, const char **values, in
     values[4] = ts; lengths[4] = 8;
 }
 
+/* Reads W4c's replies until every sync point is answered (wait) or, without waiting, until
+ * nothing more has arrived. */
+static void read_w4c_replies(PGconn *conn, int *pending_syncs, int wait) {
+    int ends = 0;
+    while (*pending_syncs > 0 && (wait || !PQisBusy(conn))) {
+        PGresult *r = PQgetResult(conn);
+        if (r == NULL) { if (!wait && ++ends > 1) break; continue; }
+        ends = 0;
+        ExecStatusType status = PQresultStatus(r);
+        if (status == PGRES_PIPELINE_SYNC) (*pending_syncs)--;
+        else if (status != PGRES_COMMAND_OK) die(conn, "W4c insert");
+        PQclear(r);
+    }
+}
+
 static void w4(const char *conninfo) {
     const int n = 50000;
     message_row *rows = malloc(sizeof(message_row) * n);
@@ -349,18 +362,8 @@ static void w4(const char *conninfo) {
             }
         }
         if ((i + 1) % 1000 == 0) {
-            /* Read whatever replies have arrived, without waiting. */
             if (PQconsumeInput(conn) != 1) die(conn, "consume");
-            int ends = 0;
-            while (pending_syncs > 0 && !PQisBusy(conn)) {
-                PGresult *r = PQgetResult(conn);
-                if (r == NULL) { if (++ends > 1) break; continue; }
-                ends = 0;
-                ExecStatusType status = PQresultStatus(r);
-                if (status == PGRES_PIPELINE_SYNC) pending_syncs--;
-                else if (status != PGRES_COMMAND_OK) die(conn, "W4c insert");
-                PQclear(r);
-            }
+            read_w4c_replies(conn, &pending_syncs, 0);
         }
     }
     if (n % 1000 != 0) {
@@ -371,14 +374,7 @@ static void w4(const char *conninfo) {
         if (PQconsumeInput(conn) != 1) die(conn, "consume");
     }
     PQsetnonblocking(conn, 0);
-    while (pending_syncs > 0) {
-        PGresult *r = PQgetResult(conn);
-        if (r == NULL) continue;
-        ExecStatusType status = PQresultStatus(r);
-        if (status == PGRES_PIPELINE_SYNC) pending_syncs--;
-        else if (status != PGRES_COMMAND_OK) die(conn, "W4c insert");
-        PQclear(r);
-    }
+    read_w4c_replies(conn, &pending_syncs, 1);
     PQexitPipelineMode(conn);
     exec_ok(conn, "COMMIT");
     printf("{\"impl\": \"%s\", \"workload\": \"W4c\", \"rows_per_s\": %.1f}\n", IMPL, n / (now_seconds() - start));

@@ -12,7 +12,7 @@ final class LibPQSession: @unchecked Sendable {
     private(set) var types = PGTypeRegistry()
     private var statements: StatementCache
     private let usesUnnamedStatements: Bool
-    /// Set after a streamed statement: see `execute(_: PGPipeline)`.
+    /// Set after a streamed statement: see `clearLingeringSingleRowMode()`.
     var singleRowModeMayLinger = false
     private let logsParameterValues: Bool
     let logger: Logger
@@ -160,10 +160,7 @@ final class LibPQSession: @unchecked Sendable {
             if entry.metadata == nil { statements.setMetadata(storage.metadata, for: key) }
             return storage
         } catch {
-            // A schema change can invalidate a prepared statement; prepare it afresh next time.
-            if error.sqlState == PGSQLState(rawValue: "0A000") || error.sqlState == PGSQLState(rawValue: "26000") {
-                statements.remove(key)
-            }
+            forgetIfInvalidated(key, after: error)
             throw error
         }
     }
@@ -198,13 +195,7 @@ final class LibPQSession: @unchecked Sendable {
         }
         let started = logger.logLevel <= .debug ? ContinuousClock.now : nil
         PQsetnonblocking(connection, 1)
-        let sent = bindings.withCArrays { values, lengths, formats, oids in
-            if let name {
-                return name.withCString { PQsendQueryPrepared(connection, $0, Int32(bindings.count), values, lengths, formats, 1) }
-            }
-            return PQsendQueryParams(connection, query.sql, Int32(bindings.count), oids, values, lengths, formats, 1)
-        }
-        guard sent == 1 else {
+        guard sendBound(query.sql, preparedName: name, bindings) else {
             PQsetnonblocking(connection, 0)
             throw connectionError(query: query.sql)
         }
@@ -221,19 +212,9 @@ final class LibPQSession: @unchecked Sendable {
     func finish(_ sent: SentStatement) throws(PGError) -> PGResultStorage {
         guard let connection else { throw PGError(.connectionClosed, "the connection is closed") }
         defer { if let started = sent.started { logQuery(sent.query, since: started) } }
-        // Send what did not fit in the socket at once (a large parameter), reading the
-        // server's input meanwhile as libpq asks, then go back to blocking mode.
-        var flushed = sent.isFlushed
-        while !flushed {
-            let pending = PQflush(connection)
-            if pending <= 0 {
-                flushed = pending == 0
-                break
-            }
-            var descriptor = pollfd(fd: PQsocket(connection), events: Int16(POLLIN | POLLOUT), revents: 0)
-            _ = poll(&descriptor, 1, 1000)
-            if descriptor.revents & Int16(POLLIN) != 0, PQconsumeInput(connection) == 0 { break }
-        }
+        // Send what did not fit in the socket at once (a large parameter), then go back to
+        // blocking mode. A failed flush leaves no result: `check` reports the lost connection.
+        let flushed = sent.isFlushed || (try? flushNonBlocking(query: sent.query.sql)) != nil
         PQsetnonblocking(connection, 0)
         var last: OpaquePointer?
         var failure: OpaquePointer?
@@ -256,10 +237,60 @@ final class LibPQSession: @unchecked Sendable {
             if let key = sent.key, sent.metadata == nil { statements.setMetadata(storage.metadata, for: key) }
             return storage
         } catch {
-            if let key = sent.key, error.sqlState == PGSQLState(rawValue: "0A000") || error.sqlState == PGSQLState(rawValue: "26000") {
-                statements.remove(key)
-            }
+            if let key = sent.key { forgetIfInvalidated(key, after: error) }
             throw error
+        }
+    }
+
+    /// Sends a statement without waiting for its reply: the prepared statement `preparedName`
+    /// when there is one, otherwise `sql` unnamed. False when libpq could not queue it.
+    func sendBound(_ sql: String, preparedName: String?, _ bindings: PGBindings) -> Bool {
+        guard let connection else { return false }
+        let sent = bindings.withCArrays { values, lengths, formats, oids in
+            // withCString: the implicit String-to-pointer conversion allocates for short strings.
+            if let preparedName {
+                return preparedName.withCString { PQsendQueryPrepared(connection, $0, Int32(bindings.count), values, lengths, formats, 1) }
+            }
+            return PQsendQueryParams(connection, sql, Int32(bindings.count), oids, values, lengths, formats, 1)
+        }
+        return sent == 1
+    }
+
+    /// In non-blocking mode, sends everything libpq holds for the server. While the socket is
+    /// full it waits for it and takes in the server's input meanwhile, as libpq asks, so that
+    /// neither side's buffers fill up and deadlock; `onInput` reads that input (by default
+    /// libpq just buffers it).
+    func flushNonBlocking(query: String?, onInput: (() throws(PGError) -> Void)? = nil) throws(PGError) {
+        guard let connection else { throw PGError(.connectionClosed, "the connection is closed") }
+        while true {
+            let pending = PQflush(connection)
+            if pending == 0 { return }
+            if pending < 0 { throw connectionError(query: query) }
+            var descriptor = pollfd(fd: PQsocket(connection), events: Int16(POLLIN | POLLOUT), revents: 0)
+            _ = poll(&descriptor, 1, 1000)
+            guard descriptor.revents & Int16(POLLIN) != 0 else { continue }
+            if let onInput {
+                try onInput()
+            } else if PQconsumeInput(connection) == 0 {
+                throw connectionError(query: query)
+            }
+        }
+    }
+
+    /// libpq 15 keeps single-row mode from a streamed statement until the next statement sent
+    /// outside pipeline mode, and would otherwise apply it to a pipeline's first statement;
+    /// an empty query clears it. Called before entering pipeline mode.
+    func clearLingeringSingleRowMode() {
+        guard singleRowModeMayLinger, let connection else { return }
+        PQclear(PQexec(connection, ""))
+        singleRowModeMayLinger = false
+    }
+
+    /// Forgets a prepared statement whose plan a schema change invalidated, so that it is
+    /// prepared afresh next time.
+    private func forgetIfInvalidated(_ key: StatementCache.Key, after error: PGError) {
+        if error.sqlState == PGSQLState(rawValue: "0A000") || error.sqlState == PGSQLState(rawValue: "26000") {
+            statements.remove(key)
         }
     }
 

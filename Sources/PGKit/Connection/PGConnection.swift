@@ -192,17 +192,12 @@ public final class PGConnection: Sendable {
                     thread.unclaim()
                     throw PGError(.cancelled, "the task was cancelled before the statement was sent")
                 }
-                let sent: LibPQSession.SentStatement?
-                do {
-                    sent = try session.send(query)
-                } catch {
+                let attempt = Result { () throws(PGError) in try session.send(query) }
+                guard case .success(let sent?) = attempt else {
+                    // Not sent (an error, or the statement needs preparing first): hand back.
                     cancellation.end(job)
                     thread.unclaim()
-                    throw error
-                }
-                guard let sent else {
-                    cancellation.end(job)
-                    thread.unclaim()
+                    _ = try attempt.get()
                     return nil
                 }
                 return try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<PGResultStorage?, any Error>) in

@@ -23,10 +23,7 @@ extension LibPQSession {
         let parameterTypes = bindings.oids
         // One statement for every row: prepared once (nil in PgBouncer mode: sent unnamed).
         let name = try preparedStatementName(for: sql, parameterTypes: parameterTypes)
-        if singleRowModeMayLinger {
-            PQclear(PQexec(connection, ""))  // see execute(_: PGPipeline)
-            singleRowModeMayLinger = false
-        }
+        clearLingeringSingleRowMode()
         guard PQenterPipelineMode(connection) == 1 else { throw connectionError(query: sql) }
         PQsetnonblocking(connection, 1)
         defer {
@@ -71,14 +68,7 @@ extension LibPQSession {
         }
 
         func flush() throws(PGError) {
-            while true {
-                let pending = PQflush(connection)
-                if pending == 0 { return }
-                if pending < 0 { throw connectionError(query: sql) }
-                var descriptor = pollfd(fd: PQsocket(connection), events: Int16(POLLIN | POLLOUT), revents: 0)
-                _ = poll(&descriptor, 1, 1000)
-                if descriptor.revents & Int16(POLLIN) != 0 { try readReplies(wait: false) }
-            }
+            try flushNonBlocking(query: sql) { () throws(PGError) in try readReplies(wait: false) }
         }
 
         func sync() throws(PGError) {
@@ -100,13 +90,7 @@ extension LibPQSession {
                     break
                 }
             }
-            let sent = bindings.withCArrays { values, lengths, formats, oids in
-                if let name {
-                    return name.withCString { PQsendQueryPrepared(connection, $0, Int32(bindings.count), values, lengths, formats, 1) }
-                }
-                return PQsendQueryParams(connection, sql, Int32(bindings.count), oids, values, lengths, formats, 1)
-            }
-            guard sent == 1 else { throw connectionError(query: sql) }
+            guard sendBound(sql, preparedName: name, bindings) else { throw connectionError(query: sql) }
             sentStatements += 1
             if sentStatements % rowsPerSync == 0 {
                 try sync()

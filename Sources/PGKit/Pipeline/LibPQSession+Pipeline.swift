@@ -47,12 +47,7 @@ extension LibPQSession {
             break
         }
         let preparedNames = prepareRepeatedStatements(pipeline)
-        if singleRowModeMayLinger {
-            // libpq 15 keeps single-row mode from a streamed statement until the next statement
-            // outside pipeline mode, and would otherwise apply it to this batch's first one.
-            PQclear(PQexec(connection, ""))
-            singleRowModeMayLinger = false
-        }
+        clearLingeringSingleRowMode()
         guard PQenterPipelineMode(connection) == 1 else { throw connectionError(query: nil) }
         defer { PQexitPipelineMode(connection) }
         // Sending without reading can fill both sides' socket buffers and deadlock, so send in
@@ -60,16 +55,7 @@ extension LibPQSession {
         // Flushing every 16 statements starts the server early (libpq alone would wait for
         // 64 KB): W4c ran ~6% faster than with 64, and 4 was no better.
         PQsetnonblocking(connection, 1)
-        func flush() throws(PGError) {
-            while true {
-                let pending = PQflush(connection)
-                if pending == 0 { return }
-                if pending < 0 { throw connectionError(query: nil) }
-                var descriptor = pollfd(fd: PQsocket(connection), events: Int16(POLLIN | POLLOUT), revents: 0)
-                _ = poll(&descriptor, 1, 1000)
-                if descriptor.revents & Int16(POLLIN) != 0, PQconsumeInput(connection) == 0 { throw connectionError(query: nil) }
-            }
-        }
+        func flush() throws(PGError) { try flushNonBlocking(query: nil) }
 
         var encodingErrors: [Int: PGError] = [:]
         var syncPoints = 0
@@ -90,7 +76,6 @@ extension LibPQSession {
                 if index % 16 == 15 { try flush() }
                 continue
             }
-            let sent: Int32
             let name: String?
             if let last = lastPrepared, last.key.sql == query.sql, last.key.parameterTypes == bindings.oids {
                 name = last.name
@@ -99,16 +84,7 @@ extension LibPQSession {
                 name = preparedNames[key]
                 if let name { lastPrepared = (key, name) }
             }
-            if let name {
-                sent = bindings.withCArrays { values, lengths, formats, _ in
-                    name.withCString { PQsendQueryPrepared(connection, $0, Int32(bindings.count), values, lengths, formats, 1) }
-                }
-            } else {
-                sent = bindings.withCArrays { values, lengths, formats, oids in
-                    PQsendQueryParams(connection, query.sql, Int32(bindings.count), oids, values, lengths, formats, 1)
-                }
-            }
-            guard sent == 1 else { throw connectionError(query: query.sql) }
+            guard sendBound(query.sql, preparedName: name, bindings) else { throw connectionError(query: query.sql) }
             if !pipeline.transactional {
                 guard PQpipelineSync(connection) == 1 else { throw connectionError(query: query.sql) }
                 syncPoints += 1
