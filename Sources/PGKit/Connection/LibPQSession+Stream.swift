@@ -13,6 +13,7 @@ extension LibPQSession {
                 try loadExtensionTypes()
             }
             let bindings = try PGBindings(query.parameters, types: types)
+            noteEffects(of: query.sql)
             let sent = bindings.withCArrays { values, lengths, formats, oids in
                 PQsendQueryParams(connection, query.sql, Int32(bindings.count), oids, values, lengths, formats, 1)
             }
@@ -36,11 +37,13 @@ extension LibPQSession {
                 metadata = storage.metadata
                 batch.append(PGRow(storage: storage, index: 0))
                 if batch.count == RowStreamChannel.batchSize {
+                    madeProgress()
                     if !channel.push(batch) {
                         consumerGone = true
                         cancellation.cancelCurrent()
                     }
                     batch.removeAll(keepingCapacity: true)
+                    madeProgress()
                 }
             } else if status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK || status == PGRES_SINGLE_TUPLE {
                 PQclear(result)

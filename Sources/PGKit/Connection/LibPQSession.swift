@@ -1,6 +1,7 @@
 import CLibPQ
 import Foundation
 import Logging
+import Synchronization
 
 /// One libpq connection, used only from its `ConnectionThread`.
 ///
@@ -16,11 +17,20 @@ final class LibPQSession: @unchecked Sendable {
     var singleRowModeMayLinger = false
     private let logsParameterValues: Bool
     let logger: Logger
+    /// Told when a long job makes progress (rows or COPY data moved), so its time limit counts
+    /// from the last sign of life rather than from its start. Set once, before any job runs.
+    var progress: QueryCancellation?
+    /// What the statements run since the last `resetSession` may have left in the session
+    /// (`SessionEffects` bits). Atomic: a pool reads it from other threads on release.
+    private let effects = Atomic<UInt8>(0)
+    /// Behind PgBouncer in transaction mode there is no session to keep clean.
+    private let tracksSessionEffects: Bool
 
     private init(connection: OpaquePointer, config: PGConfig, logger: Logger) {
         self.connection = connection
         self.logger = logger
         usesUnnamedStatements = config.usesUnnamedStatements
+        tracksSessionEffects = !config.usesUnnamedStatements
         logsParameterValues = config.logsParameterValues
         statements = StatementCache(capacity: config.usesUnnamedStatements ? 0 : config.statementCacheCapacity)
     }
@@ -38,6 +48,9 @@ final class LibPQSession: @unchecked Sendable {
         setDefault("keepalives_idle", "15")
         setDefault("keepalives_interval", "5")
         setDefault("keepalives_count", "3")
+        // Data the server does not acknowledge within 15 s (a partition, a vanished host) fails
+        // the connection in the kernel instead of after TCP's ~15 minutes of retransmissions.
+        setDefault("tcp_user_timeout", "15000")
         let keys = parameters.map { strdup($0.key) }
         let values = parameters.map { strdup($0.value) }
         defer { (keys + values).forEach { free($0) } }
@@ -50,14 +63,32 @@ final class LibPQSession: @unchecked Sendable {
             let message = Self.redacting(String(cString: PQerrorMessage(connection)), config: config)
             PQfinish(connection)
             var error = PGError(.connectionFailed, message.trimmingCharacters(in: .whitespacesAndNewlines))
-            if message.contains("password authentication failed") { error.sqlState = .invalidPassword }
-            if message.contains("does not exist"), message.contains("database") { error.sqlState = .invalidCatalogName }
+            error.sqlState = Self.connectFailureState(message)
             throw error
         }
         let session = LibPQSession(connection: connection, config: config, logger: logger)
         session.routeNoticesToLogger()
-        try session.loadExtensionTypes()
+        let connectTimeout = parameters.last(where: { $0.key == "connect_timeout" }).flatMap { Int($0.value) } ?? 10
+        do {
+            try session.loadExtensionTypes(until: .now + .seconds(max(connectTimeout, 2)))
+        } catch {
+            session.close()
+            throw error
+        }
         return session
+    }
+
+    /// The SQLSTATE the server sent with a refused connection, recognised from libpq's message
+    /// (libpq 15 keeps the code to itself): what a pool needs to tell "retry later" from "never".
+    static func connectFailureState(_ message: String) -> PGSQLState? {
+        if message.contains("password authentication failed") { return .invalidPassword }
+        if message.contains("no pg_hba.conf entry") { return .invalidAuthorizationSpecification }
+        if message.contains("role \""), message.contains("does not exist") { return .invalidAuthorizationSpecification }
+        if message.contains("database \""), message.contains("does not exist") { return .invalidCatalogName }
+        if message.contains("too many clients") || message.contains("remaining connection slots are reserved") { return .tooManyConnections }
+        if message.contains("the database system is starting up") || message.contains("the database system is shutting down")
+            || message.contains("in recovery mode") || message.contains("not yet accepting connections") { return .cannotConnectNow }
+        return nil
     }
 
     private static func redacting(_ message: String, config: PGConfig) -> String {
@@ -78,6 +109,46 @@ final class LibPQSession: @unchecked Sendable {
         }, context)
     }
 
+    /// Records what `sql` may leave in the session.
+    func noteEffects(of sql: String) {
+        guard tracksSessionEffects else { return }
+        noteEffects(SessionEffects.of(sql))
+    }
+
+    @inline(__always)
+    func noteEffects(_ statementEffects: SessionEffects) {
+        if !statementEffects.isEmpty, tracksSessionEffects { effects.bitwiseOr(statementEffects.rawValue, ordering: .relaxed) }
+    }
+
+    /// What the statements since the last reset may have left in the session; safe to read
+    /// from any thread.
+    var pendingSessionEffects: SessionEffects { SessionEffects(rawValue: effects.load(ordering: .relaxed)) }
+
+    /// The statements that return a session to the state it had after connecting (what
+    /// `DISCARD ALL` does, but keeping PGKit's prepared statements): settings (including a
+    /// role and custom settings such as `pgkit.user_id`), cursors, LISTENs, advisory locks,
+    /// temporary tables, sequence state.
+    static let sessionResetSQL = "SET SESSION AUTHORIZATION DEFAULT; RESET ROLE; RESET ALL; CLOSE ALL; UNLISTEN *; "
+        + "SELECT pg_advisory_unlock_all(); DISCARD TEMP; DISCARD SEQUENCES"
+
+    /// Undoes what the statements since the last reset left in the session (outside any
+    /// transaction). Prepared statements made with SQL are all deallocated, PGKit's with them,
+    /// which it prepares again when next used.
+    func resetSession() throws(PGError) {
+        let pending = pendingSessionEffects
+        guard !pending.isEmpty else { return }
+        try executeSimple(Self.sessionResetSQL)
+        if pending.contains(.preparedStatements) {
+            try executeSimple("DEALLOCATE ALL")
+            statements.removeAll()
+        }
+        effects.store(0, ordering: .relaxed)
+    }
+
+    /// A long job moved data: its time limit restarts.
+    @inline(__always)
+    func madeProgress() { progress?.touch() }
+
     func close() {
         if let connection { PQfinish(connection) }
         connection = nil
@@ -87,7 +158,16 @@ final class LibPQSession: @unchecked Sendable {
     var serverVersion: Int { connection.map { Int(PQserverVersion($0)) } ?? 0 }
     var socket: Int32 { connection.map { PQsocket($0) } ?? -1 }
     var backendPID: Int32 { connection.map { PQbackendPID($0) } ?? 0 }
-    func makeCancelHandle() -> OpaquePointer? { connection.flatMap { PQgetCancel($0) } }
+    /// What cancels this connection's statements: PGKit's own bounded cancel request when it
+    /// can be read out of libpq, libpq's `PQcancel` otherwise.
+    func makeCancelSender() -> QueryCancellation.Sender? {
+        guard let connection, let handle = PQgetCancel(connection) else { return nil }
+        if let request = CancelRequest.read(from: handle, connection: connection) {
+            PQfreeCancel(handle)
+            return .request(request)
+        }
+        return .libpq(QueryCancellation.LibPQCancelHandle(handle))
+    }
 
     func encryptPassword(_ password: String, user: String) throws(PGError) -> String {
         guard let connection else { throw PGError(.connectionClosed, "the connection is closed") }
@@ -110,16 +190,48 @@ final class LibPQSession: @unchecked Sendable {
     var isBroken: Bool { connection.map { PQstatus($0) != CONNECTION_OK } ?? true }
 
     /// Looks up the OIDs of extension types (`vector`, `citext`...) in the connected database.
-    func loadExtensionTypes() throws(PGError) {
+    /// Looks up the OIDs of the extension types PGKit knows (`vector`, `citext`...). With a
+    /// deadline (at connect, before the connection's time limits exist), waits for the reply
+    /// no longer than that.
+    func loadExtensionTypes(until deadline: ContinuousClock.Instant? = nil) throws(PGError) {
         let names = PGTypeRegistry.knownExtensionTypes.map { "'\($0)'" }.joined(separator: ",")
         let sql = "SELECT oid::int8, typname::text FROM pg_type WHERE typname IN (\(names)) AND pg_type_is_visible(oid)"
-        let result = try execute(PGQuery(sql), allowPrepare: false)
+        let result: PGResultStorage
+        if let deadline, let connection {
+            guard PQsendQueryParams(connection, sql, 0, nil, nil, nil, nil, 1) == 1 else { throw connectionError(query: sql) }
+            try awaitReply(until: deadline, query: sql)
+            var last: OpaquePointer?
+            while let next = PQgetResult(connection) {
+                if let last { PQclear(last) }
+                last = next
+            }
+            result = try check(last, query: sql)
+        } else {
+            result = try execute(PGQuery(sql), allowPrepare: false)
+        }
         var registry = PGTypeRegistry()
         for row in PGQueryResult(storage: result) {
             let oid = try row.decode(Int64.self, at: 0)
             registry.register(name: try row.decode(String.self, at: 1), oid: UInt32(truncatingIfNeeded: oid))
         }
         types = registry
+    }
+
+    /// Waits until the reply to what was sent has fully arrived (so `PQgetResult` will not
+    /// block), or throws `.timedOut` at `deadline`.
+    private func awaitReply(until deadline: ContinuousClock.Instant, query: String) throws(PGError) {
+        guard let connection else { throw PGError(.connectionClosed, "the connection is closed") }
+        while PQisBusy(connection) == 1 {
+            let remaining = deadline - .now
+            guard remaining > .zero else {
+                var error = PGError(.timedOut, "the server accepted the connection but did not answer its first query")
+                error.query = query
+                throw error
+            }
+            var entry = pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0)
+            let milliseconds = Int32(clamping: remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000 + 1)
+            if poll(&entry, 1, milliseconds) > 0, PQconsumeInput(connection) == 0 { throw connectionError(query: query) }
+        }
     }
 
     // MARK: Statements
@@ -137,6 +249,7 @@ final class LibPQSession: @unchecked Sendable {
         if allowPrepare, statements.capacity > 0, StatementCache.isCacheable(query.sql) {
             return try executePrepared(query, bindings: bindings, connection: connection)
         }
+        if allowPrepare { noteEffects(of: query.sql) }
         let result = bindings.withCArrays { values, lengths, formats, oids in
             PQexecParams(connection, query.sql, Int32(bindings.count), oids, values, lengths, formats, 1)
         }
@@ -149,8 +262,10 @@ final class LibPQSession: @unchecked Sendable {
         if let cached = statements.lookup(key) {
             entry = cached
         } else {
-            entry = StatementCache.Entry(name: try prepare(key, connection: connection), lastUse: 0, metadata: nil)
+            _ = try prepare(key, connection: connection)
+            entry = statements.lookup(key)!
         }
+        noteEffects(entry.effects)
         let result = bindings.withCArrays { values, lengths, formats, _ in
             // withCString: the implicit String-to-pointer conversion allocates for short strings.
             entry.name.withCString { PQexecPrepared(connection, $0, Int32(bindings.count), values, lengths, formats, 1) }
@@ -192,6 +307,9 @@ final class LibPQSession: @unchecked Sendable {
             key = cacheKey
             metadata = cached.metadata
             name = cached.name
+            noteEffects(cached.effects)
+        } else {
+            noteEffects(of: query.sql)
         }
         let started = logger.logLevel <= .debug ? ContinuousClock.now : nil
         PQsetnonblocking(connection, 1)
@@ -321,6 +439,7 @@ final class LibPQSession: @unchecked Sendable {
     /// Runs SQL through the simple protocol: several statements allowed, no parameters, text results.
     func executeSimple(_ sql: String) throws(PGError) {
         guard let connection else { throw PGError(.connectionClosed, "the connection is closed") }
+        noteEffects(of: sql)
         let started = logger.logLevel <= .debug ? ContinuousClock.now : nil
         defer { if let started { logQuery(PGQuery(sql), since: started) } }
         guard PQsendQuery(connection, sql) == 1 else { throw connectionError(query: sql) }
@@ -340,6 +459,7 @@ final class LibPQSession: @unchecked Sendable {
     /// showing results of statements whose shape is unknown in advance.
     func simpleQuery(_ sql: String) throws(PGError) -> (columns: [String], rows: [[String?]]) {
         guard let connection else { throw PGError(.connectionClosed, "the connection is closed") }
+        noteEffects(of: sql)
         guard PQsendQuery(connection, sql) == 1 else { throw connectionError(query: sql) }
         var columns: [String] = []
         var rows: [[String?]] = []

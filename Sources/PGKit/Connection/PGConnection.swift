@@ -42,7 +42,7 @@ public final class PGConnection: Sendable {
         let serverVersion: Int
         let backendPID: Int32
         let socket: Int32
-        let cancelHandle: QueryCancellation.CancelHandle?
+        let cancelSender: QueryCancellation.Sender?
     }
 
     private init(config: PGConfig, logger: Logger, thread: ConnectionThread, opened: Opened) {
@@ -55,8 +55,10 @@ public final class PGConnection: Sendable {
         socket = opened.socket
         thread.watch(socket: opened.socket)
         cancellation = QueryCancellation(timeout: config.queryTimeout, socket: opened.socket)
-        cancellation.install(opened.cancelHandle)
-        if config.queryTimeout != nil { QueryDeadlineMonitor.shared.register(cancellation) }
+        cancellation.install(opened.cancelSender)
+        QueryDeadlineMonitor.shared.register(cancellation)
+        let session = opened.session, cancellation = self.cancellation
+        thread.submit { session.progress = cancellation }
     }
 
     /// Opens a connection. The wait happens on the connection's own thread.
@@ -70,7 +72,7 @@ public final class PGConnection: Sendable {
                         let session = try LibPQSession.open(config, logger: logger)
                         continuation.resume(returning: Opened(
                             session: session, serverVersion: session.serverVersion, backendPID: session.backendPID, socket: session.socket,
-                            cancelHandle: session.makeCancelHandle().map(QueryCancellation.CancelHandle.init)))
+                            cancelSender: session.makeCancelSender()))
                     } catch {
                         continuation.resume(throwing: error)
                     }
@@ -144,21 +146,22 @@ public final class PGConnection: Sendable {
     // MARK: Running work on the connection thread
 
     /// Runs `operation` on the connection thread and returns its result; cancelling the task
-    /// cancels the statement it is running.
-    func perform<T: Sendable>(_ operation: @escaping @Sendable (LibPQSession) throws -> T) async throws -> T {
+    /// cancels the statement it is running. `limit` replaces the query timeout for this job
+    /// (`.some(nil)`: none).
+    func perform<T: Sendable>(limit: Duration?? = nil, _ operation: @escaping @Sendable (LibPQSession) throws -> T) async throws -> T {
         if state.withLock({ $0.isClosed }) { throw PGError(.connectionClosed, "the connection is closed") }
         let job = cancellation.makeJobID()
         let session = self.session
         let cancellation = self.cancellation
         if thread.isCurrent {
             // Already on the connection thread (withConnectionThread): call libpq right here.
-            return try await runInline(job, operation)
+            return try await runInline(job, limit: limit, operation)
         }
         do {
             return try await withTaskCancellationHandler {
                 try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<T, any Error>) in
                     let accepted = thread.submit {
-                        guard cancellation.begin(job) else {
+                        guard cancellation.begin(job, limit: limit) else {
                             continuation.resume(throwing: PGError(.cancelled, "the task was cancelled before the statement was sent"))
                             return
                         }
@@ -174,7 +177,7 @@ public final class PGConnection: Sendable {
                 cancellation.cancel(job)
             }
         } catch let error as PGError {
-            throw failure(error, job: job)
+            throw failure(error, job: job, limit: limit)
         }
     }
 
@@ -188,9 +191,15 @@ public final class PGConnection: Sendable {
         let cancellation = self.cancellation
         do {
             let outcome: PGResultStorage? = try await withTaskCancellationHandler {
-                guard cancellation.begin(job) else {
+                switch cancellation.tryBegin(job) {
+                case .started: break
+                case .cancelled:
                     thread.unclaim()
                     throw PGError(.cancelled, "the task was cancelled before the statement was sent")
+                case .busy:
+                    // A cancel for the previous statement is still travelling: queue this one.
+                    thread.unclaim()
+                    return nil
                 }
                 let attempt = Result { () throws(PGError) in try session.send(query) }
                 guard case .success(let sent?) = attempt else {
@@ -219,12 +228,12 @@ public final class PGConnection: Sendable {
         return try await perform { try $0.execute(query) }
     }
 
-    private func runInline<T: Sendable>(_ job: UInt64, _ operation: @escaping @Sendable (LibPQSession) throws -> T) async throws -> T {
+    private func runInline<T: Sendable>(_ job: UInt64, limit: Duration??, _ operation: @escaping @Sendable (LibPQSession) throws -> T) async throws -> T {
         let session = self.session
         let cancellation = self.cancellation
         do {
             return try await withTaskCancellationHandler {
-                guard cancellation.begin(job) else {
+                guard cancellation.begin(job, limit: limit) else {
                     throw PGError(.cancelled, "the task was cancelled before the statement was sent")
                 }
                 defer {
@@ -237,16 +246,19 @@ public final class PGConnection: Sendable {
                 cancellation.cancel(job)
             }
         } catch let error as PGError {
-            throw failure(error, job: job)
+            throw failure(error, job: job, limit: limit)
         }
     }
 
     /// Marks the connection broken when `error` means it is, and turns a statement stopped by
     /// the query timeout into `.timedOut`.
-    private func failure(_ error: PGError, job: UInt64) -> PGError {
+    private func failure(_ error: PGError, job: UInt64, limit: Duration?? = nil) -> PGError {
         if cancellation.takeTimedOut(job) {
             state.withLock { $0.isBroken = true }
-            return PGError(.timedOut, "no reply from the server within \(config.queryTimeout ?? .zero); the connection was closed")
+            let allowed = (limit ?? config.queryTimeout) ?? .zero
+            var timedOut = PGError(.timedOut, "no reply from the server within \(allowed) (and none to the cancel request sent then); the connection was closed")
+            timedOut.query = error.query
+            return timedOut
         }
         if error.isConnectionError { state.withLock { $0.isBroken = true } }
         return error
@@ -417,9 +429,22 @@ public final class PGConnection: Sendable {
     public func reset() async throws {
         let status = try await transactionStatus()
         if status == PQTRANS_INTRANS || status == PQTRANS_INERROR {
-            try await executeScript("ROLLBACK")
+            try await perform(limit: Self.maintenanceLimit(config)) { try $0.executeSimple("ROLLBACK") }
         }
         state.withLock { $0.transactionDepth = 0 }
+    }
+
+    /// Whether statements run since the last `resetSession()` may have left state in the
+    /// session: settings, a role, temporary tables, prepared statements made with SQL, cursors,
+    /// LISTENs, advisory locks (see `SessionEffects`). Safe to ask from any task.
+    public var mayHaveSessionState: Bool { !session.pendingSessionEffects.isEmpty }
+
+    /// Returns the session to the state it had after connecting, when anything may have
+    /// changed it (`mayHaveSessionState`); costs nothing otherwise. A pool does this before
+    /// lending the connection again. Must be called outside a transaction.
+    public func resetSession() async throws {
+        guard mayHaveSessionState else { return }
+        try await perform(limit: Self.maintenanceLimit(config)) { try $0.resetSession() }
     }
 
     /// Whether the server sent something while the connection was idle, which in practice
@@ -429,8 +454,15 @@ public final class PGConnection: Sendable {
         socket < 0 || thread.hasIdleInput
     }
 
-    /// Round-trips an empty statement to prove the connection works.
+    /// Round-trips an empty statement to prove the connection works, within a few seconds
+    /// whatever the query timeout (a pool's health check must not hang on a stuck server).
     public func ping() async throws {
-        try await executeScript("")
+        try await perform(limit: Self.maintenanceLimit(config)) { try $0.executeSimple("") }
+    }
+
+    /// The time limit of the pool's own statements (health checks, rollbacks, session resets):
+    /// the query timeout, but at most 5 seconds.
+    static func maintenanceLimit(_ config: PGConfig) -> Duration? {
+        min(config.queryTimeout ?? .seconds(5), .seconds(5))
     }
 }

@@ -3,37 +3,63 @@ import Foundation
 import Synchronization
 
 /// Tracks which job a connection is running so that cancelling a Swift `Task` cancels exactly
-/// that job's statement on the server, and never a later one.
+/// that job's statement on the server, and never a later one; and enforces each job's time
+/// limit (`PGConfig.queryTimeout`).
 ///
-/// The cancel request (libpq's `PQcancel`) opens a second connection to the server, so it is
-/// sent from a short-lived thread, never from the cooperative pool.
+/// No lock is ever held while a cancel request travels: the request is sent from a short-lived
+/// thread with its own deadline (`CancelRequest`), so an unreachable or stopped server cannot
+/// stall the process-wide `QueryDeadlineMonitor`, another connection's deadline, or a pool. A
+/// job that starts while a cancel for the previous one is still on its way waits for it (at
+/// most `cancelTimeout`), so a late cancel cannot hit the next statement.
 final class QueryCancellation: Sendable {
-    /// libpq's `PGcancel`, which libpq documents as safe to use from any thread: that is the
-    /// whole point of it.
-    struct CancelHandle: @unchecked Sendable {
-        let pointer: OpaquePointer
+    /// Where cancel requests go: PGKit's own bounded sender, or libpq's `PQcancel` when the
+    /// request could not be read out of libpq (then on a thread that may be abandoned).
+    enum Sender: Sendable {
+        case request(CancelRequest)
+        case libpq(LibPQCancelHandle)
     }
 
+    /// libpq's `PGcancel`, freed when the last thread using it is done. libpq documents it as
+    /// safe to use from any thread: that is the whole point of it.
+    final class LibPQCancelHandle: @unchecked Sendable {
+        let pointer: OpaquePointer
+        init(_ pointer: OpaquePointer) { self.pointer = pointer }
+        deinit { PQfreeCancel(pointer) }
+    }
+
+    /// How long a cancel request may take to reach the server and be answered.
+    static let cancelTimeout: Duration = .seconds(3)
+
     private struct State {
-        var cancelHandle: CancelHandle?
+        var sender: Sender?
         var runningJob: UInt64?
         var cancelledBeforeStart: Set<UInt64> = []
         var timedOut: Set<UInt64> = []
         var nextJob: UInt64 = 0
-        /// When the running job's time is up, and whether a cancel was already sent for it.
+        /// The running job's limit, when it has one, and when its time is up.
+        var limit: Duration?
         var deadline: ContinuousClock.Instant?
         var cancelSent = false
+        /// A cancel request is on its way; the next job waits for it.
+        var cancelInFlight = false
+        var cancelStartedAt: ContinuousClock.Instant?
     }
 
     private let state = Mutex(State())
     /// The per-statement limit (`PGConfig.queryTimeout`), and the socket to shut when the
     /// server does not answer a cancel.
-    private let timeout: Duration?
+    let timeout: Duration?
     private let socket: Int32
 
     init(timeout: Duration? = nil, socket: Int32 = -1) {
         self.timeout = timeout
         self.socket = socket
+    }
+
+    /// The time after the deadline, and after the cancel sent then, before the socket is shut:
+    /// half the limit, between 200 ms and 5 s.
+    static func grace(for limit: Duration) -> Duration {
+        min(max(limit / 2, .milliseconds(200)), .seconds(5))
     }
 
     func makeJobID() -> UInt64 {
@@ -43,17 +69,51 @@ final class QueryCancellation: Sendable {
         }
     }
 
-    /// Called on the connection thread; false when the job was cancelled while queued.
-    func begin(_ job: UInt64) -> Bool {
+    /// What `tryBegin` found.
+    enum Start: Equatable {
+        case started
+        /// The task was cancelled before the job started.
+        case cancelled
+        /// A cancel for an earlier job is still on its way: start on the connection thread,
+        /// which may wait for it.
+        case busy
+    }
+
+    /// Starts `job` unless a cancel is in flight; never blocks (for callers on Swift's pool).
+    func tryBegin(_ job: UInt64, limit: Duration?? = nil) -> Start {
         state.withLock { state in
-            if state.cancelledBeforeStart.remove(job) != nil { return false }
-            state.runningJob = job
-            if let timeout {
-                state.deadline = .now + timeout
-                state.cancelSent = false
-            }
-            return true
+            if state.cancelledBeforeStart.remove(job) != nil { return .cancelled }
+            if state.cancelInFlight { return .busy }
+            start(job, limit: limit ?? timeout, &state)
+            return .started
         }
+    }
+
+    /// Called on the connection thread; false when the job was cancelled while queued. Waits
+    /// (at most `cancelTimeout`) for a cancel request still on its way for an earlier job.
+    func begin(_ job: UInt64, limit: Duration?? = nil) -> Bool {
+        while true {
+            let outcome = state.withLock { state -> Start in
+                if state.cancelledBeforeStart.remove(job) != nil { return .cancelled }
+                if state.cancelInFlight, let since = state.cancelStartedAt, ContinuousClock.now - since < Self.cancelTimeout + .milliseconds(500) {
+                    return .busy
+                }
+                start(job, limit: limit ?? timeout, &state)
+                return .started
+            }
+            switch outcome {
+            case .started: return true
+            case .cancelled: return false
+            case .busy: usleep(1000)
+            }
+        }
+    }
+
+    private func start(_ job: UInt64, limit: Duration?, _ state: inout State) {
+        state.runningJob = job
+        state.limit = limit
+        state.deadline = limit.map { .now + $0 }
+        state.cancelSent = false
     }
 
     func end(_ job: UInt64) {
@@ -61,39 +121,53 @@ final class QueryCancellation: Sendable {
             if state.runningJob == job {
                 state.runningJob = nil
                 state.deadline = nil
+                state.limit = nil
             }
+        }
+    }
+
+    /// The running job made progress (rows arrived, a chunk went out): its limit counts from
+    /// now. Streams and COPY call it, so only a silent server times them out, never a long one.
+    func touch() {
+        state.withLock { state in
+            guard state.runningJob != nil, !state.cancelSent, let limit = state.limit else { return }
+            state.deadline = .now + limit
         }
     }
 
     /// Called by `QueryDeadlineMonitor`: past the deadline, cancels the statement; if the server
     /// still has not answered a grace period later, shuts the socket so libpq's wait ends, and
-    /// remembers that the statement timed out.
+    /// remembers that the statement timed out. Never blocks beyond a lock held for a few
+    /// instructions.
     func enforceDeadline(now: ContinuousClock.Instant) {
-        guard let timeout else { return }
-        let grace = min(max(timeout / 2, .milliseconds(200)), .seconds(5))
-        let cancelJob = state.withLock { state -> UInt64? in
-            guard let job = state.runningJob, let deadline = state.deadline, now >= deadline else { return nil }
+        enum Action { case cancel(UInt64), shutSocket }
+        let action = state.withLock { state -> Action? in
+            guard let job = state.runningJob, let deadline = state.deadline, let limit = state.limit, now >= deadline else { return nil }
             if !state.cancelSent {
                 state.cancelSent = true
-                return job
+                return .cancel(job)
             }
-            if now >= deadline + grace, !state.timedOut.contains(job) {
+            if now >= deadline + Self.grace(for: limit), !state.timedOut.contains(job) {
                 state.timedOut.insert(job)
-                _ = shutdown(socket, Int32(SHUT_RDWR))
+                return .shutSocket
             }
             return nil
         }
-        if let cancelJob { Thread.detachNewThread { [self] in sendCancel(ifRunning: cancelJob) } }
+        switch action {
+        case .cancel(let job): sendCancel(ifRunning: job)
+        case .shutSocket: _ = shutdown(socket, Int32(SHUT_RDWR))
+        case nil: break
+        }
     }
 
+    /// Cancels `job` on the server if it runs, or keeps it from starting if it is still queued.
     func cancel(_ job: UInt64) {
         let isRunning = state.withLock { state -> Bool in
             if state.runningJob == job { return true }
             state.cancelledBeforeStart.insert(job)
             return false
         }
-        guard isRunning else { return }
-        Thread.detachNewThread { [self] in sendCancel(ifRunning: job) }
+        if isRunning { sendCancel(ifRunning: job) }
     }
 
     /// Whether `job` was stopped by its time limit (and forgets it).
@@ -103,24 +177,35 @@ final class QueryCancellation: Sendable {
 
     /// Cancels whatever runs now (used by streams whose consumer went away).
     func cancelCurrent() {
-        let job = state.withLock { $0.runningJob }
-        if let job { sendCancel(ifRunning: job) }
+        if let job = state.withLock({ $0.runningJob }) { sendCancel(ifRunning: job) }
     }
 
+    /// Sends a cancel request for `job` from a thread of its own, unless one is on its way.
     private func sendCancel(ifRunning job: UInt64) {
-        // Holding the lock while sending keeps the connection from moving on to another job.
-        state.withLock { state in
-            guard state.runningJob == job, let handle = state.cancelHandle else { return }
-            var errorBuffer = [CChar](repeating: 0, count: 256)
-            _ = PQcancel(handle.pointer, &errorBuffer, Int32(errorBuffer.count))
+        let sender = state.withLock { state -> Sender? in
+            guard state.runningJob == job, !state.cancelInFlight, let sender = state.sender else { return nil }
+            state.cancelInFlight = true
+            state.cancelStartedAt = .now
+            return sender
+        }
+        guard let sender else { return }
+        Thread.detachNewThread { [self] in
+            switch sender {
+            case .request(let request):
+                _ = request.send(timeout: Self.cancelTimeout)
+            case .libpq(let handle):
+                var errorBuffer = [CChar](repeating: 0, count: 256)
+                _ = PQcancel(handle.pointer, &errorBuffer, Int32(errorBuffer.count))
+            }
+            state.withLock { state in
+                state.cancelInFlight = false
+                state.cancelStartedAt = nil
+            }
         }
     }
 
-    func install(_ handle: CancelHandle?) {
-        state.withLock { state in
-            if let old = state.cancelHandle { PQfreeCancel(old.pointer) }
-            state.cancelHandle = handle
-        }
+    func install(_ sender: Sender?) {
+        state.withLock { $0.sender = sender }
     }
 
     func uninstall() { install(nil) }

@@ -12,6 +12,8 @@ struct StatementCache {
         var name: String
         var lastUse: UInt64
         var metadata: PGResultMetadata?
+        /// What running the statement may leave in the session (worked out once, when prepared).
+        var effects: SessionEffects = []
     }
 
     let capacity: Int
@@ -42,7 +44,7 @@ struct StatementCache {
         nextName += 1
         clock += 1
         let name = "pgkit_\(nextName)"
-        entries[key] = Entry(name: name, lastUse: clock, metadata: nil)
+        entries[key] = Entry(name: name, lastUse: clock, metadata: nil, effects: SessionEffects.of(key.sql))
         return (name, evicted)
     }
 

@@ -18,6 +18,7 @@ extension LibPQSession {
                 buffer.withMemoryRebound(to: CChar.self) { PQputCopyData(connection, $0.baseAddress, Int32($0.count)) }
             }
             if sent != 1 { throw self.connectionError(query: sql) }
+            self.madeProgress()
         }
         do {
             var number = 0
@@ -58,6 +59,7 @@ extension LibPQSession {
     /// Returns the number of rows copied.
     func copyOut(_ sql: String, consume: (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
         guard let connection else { throw PGError(.connectionClosed, "the connection is closed") }
+        noteEffects(of: sql)
         let start = try check(PQexec(connection, sql), query: sql)
         _ = start
         var consumerError: (any Error)?
@@ -66,6 +68,7 @@ extension LibPQSession {
             let length = PQgetCopyData(connection, &buffer, 0)
             if length > 0, let buffer {
                 defer { PQfreemem(buffer) }
+                madeProgress()
                 if consumerError == nil {
                     do { try consume(UnsafeRawBufferPointer(start: buffer, count: Int(length))) } catch { consumerError = error }
                 }

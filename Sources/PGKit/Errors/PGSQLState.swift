@@ -26,6 +26,7 @@ public struct PGSQLState: RawRepresentable, Hashable, Sendable, CustomStringConv
     public static let adminShutdown = PGSQLState(rawValue: "57P01")
     public static let crashShutdown = PGSQLState(rawValue: "57P02")
     public static let cannotConnectNow = PGSQLState(rawValue: "57P03")
+    public static let tooManyConnections = PGSQLState(rawValue: "53300")
     public static let lockNotAvailable = PGSQLState(rawValue: "55P03")
     public static let undefinedTable = PGSQLState(rawValue: "42P01")
     public static let undefinedColumn = PGSQLState(rawValue: "42703")

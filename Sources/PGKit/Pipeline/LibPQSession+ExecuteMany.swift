@@ -10,6 +10,7 @@ extension LibPQSession {
     /// `PGConnection.executeMany` runs this inside a transaction.
     func executeMany<Rows: Sequence>(_ sql: String, rows: Rows, rowsPerSync: Int = 1_000) throws(PGError) -> Int
         where Rows.Element == [any PGEncodable] {
+        noteEffects(of: sql)
         guard let connection else { throw PGError(.connectionClosed, "the connection is closed") }
         var iterator = rows.makeIterator()
         guard let first = iterator.next() else { return 0 }
@@ -55,6 +56,7 @@ extension LibPQSession {
                 switch PQresultStatus(result) {
                 case PGRES_PIPELINE_SYNC:
                     pendingSyncs -= 1
+                    madeProgress()
                 case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
                     answered += 1
                     affected += PQcmdTuples(result).flatMap { Int(String(cString: $0)) } ?? 0

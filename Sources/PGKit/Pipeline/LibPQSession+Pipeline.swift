@@ -62,8 +62,13 @@ extension LibPQSession {
         var lastPrepared: (key: StatementCache.Key, name: String)?
         var bindings = PGBindings(types: types)
         let queries = pipeline.queries
+        var notedSQL: String?
         for index in queries.indices {
             let query = queries[index]
+            if query.sql != notedSQL {
+                noteEffects(of: query.sql)
+                notedSQL = query.sql
+            }
             do {
                 try bindings.encode(query.parameters)
             } catch {
