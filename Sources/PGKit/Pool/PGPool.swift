@@ -29,6 +29,8 @@ public final class PGPool: Sendable {
         var timeoutTask: Task<Void, Never>?
         var cancelledWaiters: Set<Int> = []
         var lastConnectError: PGError?
+        /// A task waits for the connect backoff to pass.
+        var connectRetryScheduled = false
         var nextID = 0
         var shutdownWaiters: [UnsafeContinuation<Void, Never>] = []
         var maintenance: Task<Void, Never>?
@@ -223,8 +225,12 @@ public final class PGPool: Sendable {
         let statistics = self.statistics
         var message = "no connection became available within \(timeout) (pool size \(configuration.maxConnections): "
             + "\(statistics.inUse) in use, \(statistics.waiting) waiting)"
-        if let cause = state.withLock({ $0.lastConnectError }) { message += "; last connection error: \(cause.message)" }
-        failWaiter(waiterID, PGError(.poolTimeout, message), markCancelled: false)
+        var error = PGError(.poolTimeout, message)
+        if let cause = state.withLock({ $0.lastConnectError }) {
+            message += "; the server refused new connections: \(cause.message)"
+            error = PGError(.poolTimeout, message, sqlState: cause.sqlState)
+        }
+        failWaiter(waiterID, error, markCancelled: false)
         state.withLock { _ = $0.deadlines.removeValue(forKey: waiterID) }
     }
 
@@ -244,6 +250,13 @@ public final class PGPool: Sendable {
         if reusable, connection.hasOpenServerTransaction || connection.isInTransaction {
             logger.warning("a connection came back inside a transaction; rolling it back")
             do { try await connection.reset() } catch { reusable = false }
+        }
+        if reusable, connection.mayHaveSessionState {
+            // Settings, a role, temporary tables... from this lease never reach the next one.
+            do { try await connection.resetSession() } catch {
+                logger.debug("discarding a connection whose session could not be reset: \(error)")
+                reusable = false
+            }
         }
         let (decision, waiter) = state.withLock { state -> (PoolStateMachine.ReleaseDecision, UnsafeContinuation<(Int, PGConnection), any Error>?) in
             let decision = state.machine.release(id, reusable: reusable, now: .now)
@@ -291,15 +304,48 @@ public final class PGPool: Sendable {
                 waiter?.resume(returning: (id, connection))
             } catch {
                 guard let self else { return }
-                let pgError = (error as? PGError) ?? PGError(.connectionFailed, "\(error)")
-                self.logger.warning("could not open a pooled connection: \(pgError.message)")
-                let waiter = self.state.withLock { state -> UnsafeContinuation<(Int, PGConnection), any Error>? in
-                    state.lastConnectError = pgError
-                    return state.machine.connectionFailed().flatMap { state.takeWaiter($0) }
-                }
-                waiter?.resume(throwing: pgError)
-                self.notifyShutdownIfDrained()
+                self.connectFailed((error as? PGError) ?? PGError(.connectionFailed, "\(error)"))
             }
+        }
+    }
+
+    /// A connect failed: a permanent failure (authentication, no such database) fails the
+    /// waiters now; anything else keeps them queued and retries after a backoff.
+    private func connectFailed(_ error: PGError) {
+        logger.warning("could not open a pooled connection: \(error.message)")
+        let (decision, failing) = state.withLock { state -> (PoolStateMachine.ConnectFailureDecision, [UnsafeContinuation<(Int, PGConnection), any Error>]) in
+            state.lastConnectError = error
+            let decision = state.machine.connectionFailed(permanent: Self.isPermanent(error), now: .now)
+            guard case .fail(let waiterIDs) = decision else { return (decision, []) }
+            return (decision, waiterIDs.compactMap { state.takeWaiter($0) })
+        }
+        for waiter in failing { waiter.resume(throwing: error) }
+        if case .retry(let retryAt) = decision { scheduleConnectRetry(at: retryAt) }
+        notifyShutdownIfDrained()
+    }
+
+    /// Whether retrying a failed connect cannot help.
+    static func isPermanent(_ error: PGError) -> Bool {
+        if error.kind == .invalidConfiguration { return true }
+        guard let state = error.sqlState else { return false }
+        return state == .invalidPassword || state == .invalidAuthorizationSpecification || state == .invalidCatalogName
+    }
+
+    /// After the backoff, opens a connection if callers still wait for one.
+    private func scheduleConnectRetry(at retryAt: ContinuousClock.Instant) {
+        let start = state.withLock { state -> Bool in
+            defer { state.connectRetryScheduled = true }
+            return !state.connectRetryScheduled
+        }
+        guard start else { return }
+        Task { [weak self] in
+            try? await Task.sleep(until: retryAt)
+            guard let self else { return }
+            let open = self.state.withLock { state -> Bool in
+                state.connectRetryScheduled = false
+                return state.machine.retryConnecting(now: .now)
+            }
+            if open { self.openConnection() }
         }
     }
 

@@ -26,8 +26,21 @@ struct PoolStateMachine {
     private var waiters: [WaiterID] = []
     private(set) var connecting = 0
     private(set) var isShuttingDown = false
+    /// While the server refuses connections: how many failed in a row, the most connections
+    /// to hold meanwhile (what was open when it started refusing), and when the next attempt
+    /// may go out. Waiters stay queued; connections that free up serve them.
+    private(set) var consecutiveConnectFailures = 0
+    private(set) var refusalCeiling: Int?
+    private(set) var nextConnectAttempt: ContinuousClock.Instant?
+    /// Draws the jitter of connect backoffs (seeded in tests).
+    var jitter: @Sendable () -> Double = { Double.random(in: 0.5...1.0) }
 
     init(limits: Limits) { self.limits = limits }
+
+    /// The first retry after a refused connect waits this long; each further one twice as
+    /// long, up to `maximumConnectBackoff`, times a random factor between 0.5 and 1.
+    static let initialConnectBackoff: Duration = .milliseconds(50)
+    static let maximumConnectBackoff: Duration = .seconds(5)
 
     enum AcquireDecision: Equatable {
         /// Use this idle connection; `idleFor` lets the pool health-check long-idle ones.
@@ -44,7 +57,7 @@ struct PoolStateMachine {
             return .lease(id, idleFor: now - slots[id]!.idleSince)
         }
         waiters.append(waiter)
-        return .wait(openConnection: reserveConnectionIfNeeded())
+        return .wait(openConnection: reserveConnectionIfNeeded(now: now))
     }
 
     /// Leases an idle connection when one is free and nobody waits; nil otherwise (the caller
@@ -55,19 +68,35 @@ struct PoolStateMachine {
         return (id, now - slots[id]!.idleSince)
     }
 
-    /// Counts a connection as being opened when waiters outnumber connections on the way.
-    private mutating func reserveConnectionIfNeeded() -> Bool {
-        guard waiters.count > connecting, slots.count + connecting < limits.maximum else { return false }
+    /// Counts a connection as being opened when waiters outnumber connections on the way,
+    /// within the maximum and, while the server refuses, within what it accepted (one probe
+    /// at a time, once the backoff has passed).
+    private mutating func reserveConnectionIfNeeded(now: ContinuousClock.Instant) -> Bool {
+        guard waiters.count > connecting, slots.count + connecting < openTarget(now: now) else { return false }
         connecting += 1
         return true
     }
 
-    /// Reserves a connection to open so the pool holds at least `minimum`.
-    mutating func connectionsToOpenForMinimum() -> Int {
+    /// How many connections the pool may hold or be opening right now.
+    private func openTarget(now: ContinuousClock.Instant) -> Int {
+        guard let ceiling = refusalCeiling else { return limits.maximum }
+        if let next = nextConnectAttempt, now < next { return min(limits.maximum, slots.count + connecting) }
+        // The backoff has passed: one attempt beyond what is open, none while one is on its way.
+        return connecting > 0 ? slots.count + connecting : min(limits.maximum, max(ceiling, slots.count) + 1)
+    }
+
+    /// Reserves connections to open so the pool holds at least `minimum`.
+    mutating func connectionsToOpenForMinimum(now: ContinuousClock.Instant = .now) -> Int {
         guard !isShuttingDown else { return 0 }
-        let missing = max(0, limits.minimum - slots.count - connecting)
+        let missing = max(0, min(limits.minimum, openTarget(now: now)) - slots.count - connecting)
         connecting += missing
         return missing
+    }
+
+    /// After a backoff has passed: whether to try opening a connection for the waiters now.
+    mutating func retryConnecting(now: ContinuousClock.Instant) -> Bool {
+        guard !isShuttingDown else { return false }
+        return reserveConnectionIfNeeded(now: now)
     }
 
     enum ReleaseDecision: Equatable {
@@ -82,7 +111,7 @@ struct PoolStateMachine {
         let expired = limits.maxLifetime.map { now - slot.createdAt >= $0 } ?? false
         if !reusable || expired || isShuttingDown {
             slots[id] = nil
-            return .close(openReplacement: reserveConnectionIfNeeded())
+            return .close(openReplacement: !isShuttingDown && reserveConnectionIfNeeded(now: now))
         }
         if !waiters.isEmpty {
             return .handOver(to: waiters.removeFirst())
@@ -96,17 +125,42 @@ struct PoolStateMachine {
     /// A new connection is open: the first waiter gets it, or it becomes idle.
     mutating func connectionOpened(_ id: ConnectionID, now: ContinuousClock.Instant) -> WaiterID? {
         connecting -= 1
+        consecutiveConnectFailures = 0
+        refusalCeiling = nil
+        nextConnectAttempt = nil
         slots[id] = Slot(leased: !waiters.isEmpty, idleSince: now, createdAt: now)
         if !waiters.isEmpty { return waiters.removeFirst() }
         idle.append(id)
         return nil
     }
 
-    /// Opening a connection failed: the first waiter gets the error (rather than a timeout
-    /// that hides the cause).
-    mutating func connectionFailed() -> WaiterID? {
+    /// What to do after a connect failed.
+    enum ConnectFailureDecision: Equatable {
+        /// The server refuses for now (too many clients, starting up, unreachable): waiters
+        /// stay queued until their acquire timeout; try again at `retryAt` if still needed.
+        case retry(at: ContinuousClock.Instant)
+        /// Retrying cannot help (authentication failed, no such database): these waiters get
+        /// the error now.
+        case fail(waiters: [WaiterID])
+    }
+
+    /// Opening a connection failed. A transient failure keeps everyone waiting and backs off
+    /// (exponentially, with jitter, capped), lowering the open-connection target to what is
+    /// open; a permanent one fails every waiter with its cause.
+    mutating func connectionFailed(permanent: Bool, now: ContinuousClock.Instant) -> ConnectFailureDecision {
         connecting -= 1
-        return waiters.isEmpty ? nil : waiters.removeFirst()
+        if permanent {
+            let failing = waiters
+            waiters = []
+            return .fail(waiters: failing)
+        }
+        consecutiveConnectFailures += 1
+        refusalCeiling = min(refusalCeiling ?? slots.count, slots.count)
+        let exponent = min(consecutiveConnectFailures - 1, 16)
+        let backoff = min(Self.initialConnectBackoff * (1 << exponent), Self.maximumConnectBackoff) * jitter()
+        let retryAt = now + backoff
+        nextConnectAttempt = retryAt
+        return .retry(at: retryAt)
     }
 
     /// A connection finished opening after shutdown began; it is closed, not kept.

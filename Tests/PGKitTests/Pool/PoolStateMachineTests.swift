@@ -68,14 +68,73 @@ import Testing
         #expect(outcome1863 == 2)
     }
 
-    @Test func failedConnectsGoToTheFirstWaiter() {
-        var pool = machine(max: 1)
+    @Test func aRefusedConnectKeepsWaitersQueuedAndBacksOff() {
+        var pool = machine(max: 3)
+        pool.jitter = { 1.0 }
         _ = pool.acquire(1, now: now)
-        let outcome2054 = pool.connectionFailed()
-        #expect(outcome2054 == 1)
+        _ = pool.acquire(2, now: now)
+        #expect(pool.connecting == 2)
+        let step1 = pool.connectionFailed(permanent: false, now: now)
+        #expect(step1 == .retry(at: now + .milliseconds(50)))
+        let step2 = pool.connectionFailed(permanent: false, now: now)
+        #expect(step2 == .retry(at: now + .milliseconds(100)))
+        #expect(pool.waitingCount == 2, "nobody is failed: they wait for their acquire timeout")
         #expect(pool.connecting == 0)
-        let outcome2138 = pool.acquire(2, now: now)
-        #expect(outcome2138 == .wait(openConnection: true))
+        // Within the backoff no new connect goes out, even for a new waiter.
+        let step3 = pool.acquire(3, now: now + .milliseconds(10))
+        #expect(step3 == .wait(openConnection: false))
+        let step4 = pool.retryConnecting(now: now + .milliseconds(99))
+        #expect(!step4)
+        // Once it passed, one probe at a time.
+        let step5 = pool.retryConnecting(now: now + .milliseconds(100))
+        #expect(step5)
+        let step6 = pool.retryConnecting(now: now + .milliseconds(100))
+        #expect(!step6)
+        let step7 = pool.connectionFailed(permanent: false, now: now + .milliseconds(100))
+        #expect(step7 == .retry(at: now + .milliseconds(300)))
+        // The backoff is capped.
+        for _ in 0..<20 {
+            let step8 = pool.retryConnecting(now: now + .seconds(3600))
+            #expect(step8)
+            _ = pool.connectionFailed(permanent: false, now: now)
+        }
+        #expect(pool.nextConnectAttempt == now + PoolStateMachine.maximumConnectBackoff)
+        // A success ends the backoff: the pool opens for the remaining waiters again.
+        let step9 = pool.retryConnecting(now: now + .seconds(3600))
+        #expect(step9)
+        let step10 = pool.connectionOpened(100, now: now)
+        #expect(step10 == 1)
+        #expect(pool.consecutiveConnectFailures == 0 && pool.nextConnectAttempt == nil)
+        let step11 = pool.acquire(4, now: now)
+        #expect(step11 == .wait(openConnection: true))
+    }
+
+    @Test func whileTheServerRefusesThePoolHoldsWhatItHasAndServesWaitersFromReleases() {
+        var pool = machine(max: 4)
+        pool.jitter = { 1.0 }
+        for waiter in 1...4 { _ = pool.acquire(waiter, now: now) }
+        let step12 = pool.connectionOpened(100, now: now)
+        #expect(step12 == 1)
+        let step13 = pool.connectionOpened(101, now: now)
+        #expect(step13 == 2)
+        _ = pool.connectionFailed(permanent: false, now: now)   // too many clients
+        _ = pool.connectionFailed(permanent: false, now: now)
+        #expect(pool.refusalCeiling == 2)
+        #expect(pool.waitingCount == 2)
+        let step14 = pool.release(100, reusable: true, now: now)
+        #expect(step14 == .handOver(to: 3))
+        let step15 = pool.release(101, reusable: true, now: now)
+        #expect(step15 == .handOver(to: 4))
+        #expect(pool.waitingCount == 0)
+    }
+
+    @Test func aPermanentConnectFailureFailsEveryWaiterAtOnce() {
+        var pool = machine(max: 2)
+        for waiter in 1...3 { _ = pool.acquire(waiter, now: now) }
+        let step16 = pool.connectionFailed(permanent: true, now: now)
+        #expect(step16 == .fail(waiters: [1, 2, 3]))
+        #expect(pool.waitingCount == 0)
+        #expect(pool.connecting == 1)
     }
 
     @Test func idleTimeoutAndLifetimeKeepTheMinimum() {
