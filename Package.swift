@@ -43,6 +43,7 @@ let package = Package(
         .executableTarget(name: "pgkit-bench", dependencies: ["PGKit", "Repositories"], path: "Benchmarks/PGKitBench"),
         .executableTarget(name: "pgkit-soak", dependencies: ["PGKit", "LocalPostgres", "Migrator", "Repositories"], path: "Benchmarks/PGKitSoak"),
         .executableTarget(name: "bench-libpq", dependencies: ["CLibPQ"], path: "Benchmarks/LibPQBaseline"),
+        .executableTarget(name: "pgkit-fault-probe", dependencies: ["PGKit"], path: "Tests/FaultProbe"),
         .target(name: "PGKitTestSupport", dependencies: ["PGKit", "LocalPostgres"], path: "Tests/Support"),
         .testTarget(name: "PGKitTests", dependencies: ["PGKit"]),
         .testTarget(name: "PGKitIntegrationTests", dependencies: ["PGKit", "PGKitTestSupport"]),
@@ -52,7 +53,7 @@ let package = Package(
         .testTarget(name: "ReplicationTests", dependencies: ["PGKit", "Repositories", "Migrator", "PGKitTestSupport"]),
         .testTarget(name: "StudioTests", dependencies: ["Studio", "PGKit", "PGKitTestSupport", "Migrator", "Repositories"]),
         .testTarget(name: "ModelGeneratorTests", dependencies: ["ModelGenerator"]),
-        .testTarget(name: "FaultToleranceTests", dependencies: ["LocalPostgres", "PGKit", "PGKitTestSupport"]),
+        .testTarget(name: "FaultToleranceTests", dependencies: ["LocalPostgres", "PGKit", "PGKitTestSupport", "pgkit-fault-probe"]),
         .testTarget(name: "LocalPostgresTests", dependencies: ["LocalPostgres", "PGKit"]),
     ],
     swiftLanguageModes: [.v6]

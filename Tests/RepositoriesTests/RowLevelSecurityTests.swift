@@ -67,6 +67,27 @@ import Testing
         await app.shutdown()
     }
 
+    /// The attack: a session-level `set_config` inside `asUser` must not make the next
+    /// lease act for the user it names.
+    @Test func aSessionLevelUserSettingNeverReachesTheNextLease() async throws {
+        let owner = try await Self.database.open()
+        let ada = try await owner.users.create(email: uniqueEmail("ada"))
+        let bob = try await owner.users.create(email: uniqueEmail("bob"))
+        let vector = try Vector384([Float](repeating: 0.2, count: 384))
+        let bobs = try await owner.memories.create(content: "bob's secret", userId: bob.id, embedding: vector)
+        await owner.shutdown()
+
+        let app = Database(pool: PGPool(config: try await appRoleConfig(), configuration: .init(maxConnections: 1)), rowLevelSecurity: true)
+        // Acting for Ada, in a transaction that sets the user, SQL sets Bob at session level.
+        try await app.pool.transaction(.init(settings: CurrentUser.settings(ada.id))) { tx in
+            try await tx.query("SELECT set_config('pgkit.user_id', \(bob.id.uuidString.lowercased()), false)")
+        }
+        #expect(try await app.memories.find(id: bobs.id) == nil)
+        #expect(try await app.memories.findSimilar(to: vector, limit: 5).isEmpty)
+        #expect(try await app.pool.query("SELECT count(*) FROM memories").scalar(Int.self) == 0)
+        await app.shutdown()
+    }
+
     @Test func repositoriesScopeByUserEvenWithoutRowLevelSecurity() async throws {
         try await Self.database.with { db throws in
             let ada = try await db.users.create(email: uniqueEmail("ada"))

@@ -43,6 +43,8 @@ final class QueryCancellation: Sendable {
         /// A cancel request is on its way; the next job waits for it.
         var cancelInFlight = false
         var cancelStartedAt: ContinuousClock.Instant?
+        /// The socket was shut after a timeout: nothing will run on it, so nothing waits.
+        var socketShut = false
     }
 
     private let state = Mutex(State())
@@ -95,7 +97,8 @@ final class QueryCancellation: Sendable {
         while true {
             let outcome = state.withLock { state -> Start in
                 if state.cancelledBeforeStart.remove(job) != nil { return .cancelled }
-                if state.cancelInFlight, let since = state.cancelStartedAt, ContinuousClock.now - since < Self.cancelTimeout + .milliseconds(500) {
+                if state.cancelInFlight, !state.socketShut, let since = state.cancelStartedAt,
+                   ContinuousClock.now - since < Self.cancelTimeout + .milliseconds(500) {
                     return .busy
                 }
                 start(job, limit: limit ?? timeout, &state)
@@ -149,6 +152,7 @@ final class QueryCancellation: Sendable {
             }
             if now >= deadline + Self.grace(for: limit), !state.timedOut.contains(job) {
                 state.timedOut.insert(job)
+                state.socketShut = true
                 return .shutSocket
             }
             return nil

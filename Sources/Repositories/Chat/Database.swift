@@ -76,7 +76,12 @@ public final class Database: Sendable {
     @discardableResult
     public func transaction<T>(_ options: PGTransactionOptions = PGTransactionOptions(),
                                _ body: (ChatRepositories) async throws -> T) async throws -> T {
-        try await pool.transaction(options) { connection in
+        var options = options
+        if rowLevelSecurity, options.settings[CurrentUser.settingName] == nil {
+            // Acting for nobody, explicitly: only rows without an owner are visible.
+            options.settings[CurrentUser.settingName] = ""
+        }
+        return try await pool.transaction(options) { connection in
             try await body(ChatRepositories(RepositoryContext(executor: connection, setsCurrentUser: false)))
         }
     }
@@ -85,9 +90,8 @@ public final class Database: Sendable {
     /// statement inside sees only that user's rows, even one that forgets its filter.
     @discardableResult
     public func asUser<T>(_ userId: UUID, _ body: (ChatRepositories) async throws -> T) async throws -> T {
-        try await pool.transaction(PGTransactionOptions()) { connection in
-            try await CurrentUser.set(userId, on: connection)
-            return try await body(ChatRepositories(RepositoryContext(executor: connection, setsCurrentUser: false)))
+        try await pool.transaction(PGTransactionOptions(settings: CurrentUser.settings(userId))) { connection in
+            try await body(ChatRepositories(RepositoryContext(executor: connection, setsCurrentUser: false)))
         }
     }
 
