@@ -73,12 +73,11 @@ public struct PGDecodingContext: Sendable {
 extension PGDataType {
     static let builtinNames: [UInt32: String] = {
         var names: [UInt32: String] = [:]
-        for type in [PGDataType.bool, .bytea, .char, .name, .int8, .int2, .int4, .text, .oidType, .json,
-                     .float4, .float8, .unknown, .bpchar, .varchar, .date, .timestamp, .timestamptz,
-                     .numeric, .uuid, .jsonb] {
+        for (type, arrayOID) in PGDataType.builtins {
             names[type.oid] = type.name
-            names[type.arrayType.oid] = type.arrayType.name
+            names[arrayOID] = "_" + type.name
         }
+        names[PGDataType.unknown.oid] = PGDataType.unknown.name
         return names
     }()
 }

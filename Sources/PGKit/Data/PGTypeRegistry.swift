@@ -24,7 +24,7 @@ public struct PGTypeRegistry: Sendable {
     public init() {}
 
     /// The names PGKit resolves on each connection.
-    static let knownExtensionTypes = ["vector", "_vector", "citext", "_citext", "halfvec", "sparsevec"]
+    static let knownExtensionTypes = ["vector", "_vector", "citext", "_citext", "halfvec", "_halfvec", "sparsevec", "_sparsevec"]
 
     /// Records that `name` has `oid` in this database.
     public mutating func register(name: String, oid: UInt32) {

@@ -55,6 +55,13 @@ public struct PGWriteBuffer: Sendable {
         try patchLength(at: lengthOffset)
     }
 
+    /// Overwrites the integer written earlier at `offset` (a flag or a count known only later).
+    mutating func patchInteger<T: FixedWidthInteger>(_ value: T, at offset: Int) {
+        withUnsafeBytes(of: value.bigEndian) { raw in
+            for i in 0..<raw.count { bytes[offset + i] = raw[i] }
+        }
+    }
+
     mutating func patchLength(at offset: Int) throws(PGError) {
         let length = bytes.count - offset - 4
         guard length <= Int32.max else {

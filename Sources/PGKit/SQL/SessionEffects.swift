@@ -96,7 +96,7 @@ public struct SessionEffects: OptionSet, Sendable, Hashable {
         }
     }
 
-    private static let tableReferenceKeywords: Set<String> = ["into", "table", "references", "only", "index", "view", "type"]
+    private static let tableReferenceKeywords: Set<String> = ["into", "table", "references", "only", "index", "view", "type", "exists"]
 
     /// Keywords that may be followed by `(` without being a call.
     private static let keywordsBeforeParenthesis: Set<String> = [
