@@ -24,7 +24,7 @@ extension LibPQSession {
         }
         PQsetSingleRowMode(connection)
         singleRowModeMayLinger = true
-        let context = PGDecodingContext(types: types)
+        let context = decodingContext
         var metadata: PGResultMetadata?
         var batch: [PGRow] = []
         batch.reserveCapacity(RowStreamChannel.batchSize)

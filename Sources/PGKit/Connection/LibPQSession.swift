@@ -44,6 +44,16 @@ final class LibPQSession: @unchecked Sendable {
         setDefault("connect_timeout", "10")
         setDefault("fallback_application_name", "pgkit")
         setDefault("client_encoding", "UTF8")
+        // Every session runs in UTC unless the configuration names a zone: a `timestamp`
+        // written from a `Date` then reads back as the same instant (see "Types and codecs").
+        // Behind PgBouncer, which refuses startup options, set the server's own timezone.
+        if !config.usesUnnamedStatements {
+            let options = parameters.last(where: { $0.key == "options" })?.value ?? ""
+            if !options.lowercased().contains("timezone") {
+                parameters.removeAll { $0.key == "options" }
+                parameters.append(.init(key: "options", value: (options.isEmpty ? "" : options + " ") + "-c TimeZone=UTC"))
+            }
+        }
         setDefault("keepalives", "1")
         setDefault("keepalives_idle", "15")
         setDefault("keepalives_interval", "5")
@@ -143,6 +153,19 @@ final class LibPQSession: @unchecked Sendable {
             statements.removeAll()
         }
         effects.store(0, ordering: .relaxed)
+    }
+
+    /// What decoders need to know about this connection now: its extension types and whether
+    /// the session's TimeZone is UTC (read from the server's last ParameterStatus report).
+    var decodingContext: PGDecodingContext {
+        PGDecodingContext(types: types, sessionTimeZoneIsUTC: sessionTimeZoneIsUTC)
+    }
+
+    private var sessionTimeZoneIsUTC: Bool {
+        guard let connection, let zone = PQparameterStatus(connection, "TimeZone") else { return true }
+        return strcmp(zone, "UTC") == 0 || strcmp(zone, "Etc/UTC") == 0 || strcmp(zone, "GMT") == 0
+            || strcmp(zone, "Etc/GMT") == 0 || strcmp(zone, "UCT") == 0 || strcmp(zone, "Etc/UCT") == 0
+            || strcmp(zone, "Universal") == 0 || strcmp(zone, "Zulu") == 0
     }
 
     /// A long job moved data: its time limit restarts.
@@ -487,7 +510,7 @@ final class LibPQSession: @unchecked Sendable {
         guard let result else { throw connectionError(query: query) }
         switch PQresultStatus(result) {
         case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_SINGLE_TUPLE, PGRES_EMPTY_QUERY, PGRES_COPY_IN, PGRES_COPY_OUT:
-            return PGResultStorage(handle: result, context: PGDecodingContext(types: types), metadata: metadata)
+            return PGResultStorage(handle: result, context: decodingContext, metadata: metadata)
         default:
             let error = makeError(from: result, query: query)
             PQclear(result)

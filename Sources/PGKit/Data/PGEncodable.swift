@@ -47,8 +47,14 @@ public typealias PGCodable = PGEncodable & PGDecodable
 public struct PGDecodingContext: Sendable {
     /// The connection's extension type OIDs.
     public var types: PGTypeRegistry
+    /// Whether the session's `TimeZone` was UTC when the value was read (PGKit's default), so
+    /// that a `timestamp` without time zone is a UTC wall-clock time.
+    public var sessionTimeZoneIsUTC: Bool
 
-    public init(types: PGTypeRegistry = PGTypeRegistry()) { self.types = types }
+    public init(types: PGTypeRegistry = PGTypeRegistry(), sessionTimeZoneIsUTC: Bool = true) {
+        self.types = types
+        self.sessionTimeZoneIsUTC = sessionTimeZoneIsUTC
+    }
 
     /// Throws a uniform type-mismatch error unless `oid` is `accepted`'s.
     @inlinable

@@ -105,7 +105,7 @@ extension LibPQSession {
 
         var results: [Result<PGResultStorage, PGError>] = []
         results.reserveCapacity(pipeline.count)
-        let context = PGDecodingContext(types: types)
+        let context = decodingContext
         var index = 0
         var syncsSeen = 0
         while syncsSeen < syncPoints {
