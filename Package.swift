@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "Migrator", dependencies: ["PGKit"]),
         .target(name: "ModelGenerator", dependencies: ["PGKit"]),
         .target(name: "Studio", dependencies: ["PGKit"]),
-        .target(name: "Repositories", dependencies: ["PGKit", "LocalPostgres"]),
+        .target(name: "Repositories", dependencies: ["PGKit", "LocalPostgres", .product(name: "Logging", package: "swift-log")]),
         .executableTarget(
             name: "dbctl",
             dependencies: [

@@ -63,6 +63,7 @@ public struct ModelGenerator: Sendable {
         out += "    public static let tableName = \(literal(table.name))\n"
         out += "    public static let columnNames = [\(fields.map { literal($0.column.name) }.joined(separator: ", "))]\n"
         out += "    public static let columnTypes = [\(fields.map { literal($0.column.formattedType) }.joined(separator: ", "))]\n"
+        out += "    public static let nullableColumns: Set<String> = [\(fields.filter(\.column.isNullable).map { literal($0.column.name) }.joined(separator: ", "))]\n"
         if let key {
             out += "    public static let primaryKey = \(literal(key.column.name))\n"
             out += "    public typealias Insert = \(typeName)Insert\n"

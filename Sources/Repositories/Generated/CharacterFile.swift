@@ -9,6 +9,7 @@ public struct CharacterFile: TableRecord {
     public static let tableName = "character_files"
     public static let columnNames = ["id", "session_id", "content", "created_at", "updated_at"]
     public static let columnTypes = ["uuid", "uuid", "jsonb", "timestamp with time zone", "timestamp with time zone"]
+    public static let nullableColumns: Set<String> = []
     public static let primaryKey = "id"
     public typealias Insert = CharacterFileInsert
     public typealias Update = CharacterFileUpdate

@@ -9,6 +9,7 @@ public struct Memory: TableRecord {
     public static let tableName = "memories"
     public static let columnNames = ["id", "content", "embedding", "importance", "created_at", "user_id", "session_id"]
     public static let columnTypes = ["uuid", "text", "vector(384)", "double precision", "timestamp with time zone", "uuid", "uuid"]
+    public static let nullableColumns: Set<String> = ["embedding", "session_id"]
     public static let primaryKey = "id"
     public typealias Insert = MemoryInsert
     public typealias Update = MemoryUpdate

@@ -9,6 +9,7 @@ public struct Message: TableRecord {
     public static let tableName = "messages"
     public static let columnNames = ["id", "session_id", "role", "content", "created_at"]
     public static let columnTypes = ["uuid", "uuid", "text", "text", "timestamp with time zone"]
+    public static let nullableColumns: Set<String> = []
     public static let primaryKey = "id"
     public typealias Insert = MessageInsert
     public typealias Update = MessageUpdate

@@ -9,6 +9,7 @@ public struct Session: TableRecord {
     public static let tableName = "sessions"
     public static let columnNames = ["id", "user_id", "created_at", "updated_at", "expires_at"]
     public static let columnTypes = ["uuid", "uuid", "timestamp with time zone", "timestamp with time zone", "timestamp with time zone"]
+    public static let nullableColumns: Set<String> = ["user_id", "expires_at"]
     public static let primaryKey = "id"
     public typealias Insert = SessionInsert
     public typealias Update = SessionUpdate

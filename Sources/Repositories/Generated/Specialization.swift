@@ -9,6 +9,7 @@ public struct Specialization: TableRecord {
     public static let tableName = "specializations"
     public static let columnNames = ["id", "name", "description", "model_path", "created_at", "updated_at"]
     public static let columnTypes = ["uuid", "text", "text", "text", "timestamp with time zone", "timestamp with time zone"]
+    public static let nullableColumns: Set<String> = ["description"]
     public static let primaryKey = "id"
     public typealias Insert = SpecializationInsert
     public typealias Update = SpecializationUpdate

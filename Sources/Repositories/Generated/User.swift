@@ -9,6 +9,7 @@ public struct User: TableRecord {
     public static let tableName = "users"
     public static let columnNames = ["id", "email", "name", "created_at", "updated_at"]
     public static let columnTypes = ["uuid", "citext", "text", "timestamp with time zone", "timestamp with time zone"]
+    public static let nullableColumns: Set<String> = ["name"]
     public static let primaryKey = "id"
     public typealias Insert = UserInsert
     public typealias Update = UserUpdate

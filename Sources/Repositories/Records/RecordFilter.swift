@@ -8,9 +8,12 @@ import PGKit
 public struct RecordFilter: Sendable {
     let fragment: PGQuery
     let columns: [String]
+    /// Columns the filter fixes to one value (`equals`, joined by `&&`): an index that starts
+    /// with them serves a sort on another column.
+    var equalityColumns: Set<String> = []
 
     public static func equals(_ column: String, _ value: some PGEncodable) -> RecordFilter {
-        RecordFilter(fragment: "\(identifier: column) = \(value)", columns: [column])
+        RecordFilter(fragment: "\(identifier: column) = \(value)", columns: [column], equalityColumns: [column])
     }
 
     public static func notEquals(_ column: String, _ value: some PGEncodable) -> RecordFilter {
@@ -41,7 +44,8 @@ public struct RecordFilter: Sendable {
     }
 
     public static func && (lhs: RecordFilter, rhs: RecordFilter) -> RecordFilter {
-        RecordFilter(fragment: "(\(lhs.fragment)) AND (\(rhs.fragment))", columns: lhs.columns + rhs.columns)
+        RecordFilter(fragment: "(\(lhs.fragment)) AND (\(rhs.fragment))", columns: lhs.columns + rhs.columns,
+                     equalityColumns: lhs.equalityColumns.union(rhs.equalityColumns))
     }
 
     public static func || (lhs: RecordFilter, rhs: RecordFilter) -> RecordFilter {

@@ -11,6 +11,9 @@ public protocol TableRecord: PGRowDecodable, Sendable, Hashable, Codable {
     static var columnNames: [String] { get }
     /// Each column's SQL type (`format_type`), in `columnNames` order.
     static var columnTypes: [String] { get }
+    /// The columns that may hold NULL (generated models list them; by default every column but
+    /// the primary key counts as nullable).
+    static var nullableColumns: Set<String> { get }
     static var primaryKey: String { get }
     var primaryKeyValue: ID { get }
 }
@@ -43,6 +46,8 @@ public enum FieldUpdate<Value: Sendable>: Sendable {
 }
 
 extension TableRecord {
+    public static var nullableColumns: Set<String> { Set(columnNames).subtracting([primaryKey]) }
+
     /// The column list for SELECT and RETURNING, each name quoted.
     static var selectList: String {
         columnNames.map(PGQuery.quoteIdentifier).joined(separator: ", ")
