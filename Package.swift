@@ -40,7 +40,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "pgkit-bench", dependencies: ["PGKit", "Repositories"], path: "Benchmarks/PGKitBench"),
+        .executableTarget(name: "pgkit-bench", dependencies: ["PGKit", "Repositories", "Migrator"], path: "Benchmarks/PGKitBench"),
         .executableTarget(name: "pgkit-soak", dependencies: ["PGKit", "LocalPostgres", "Migrator", "Repositories"], path: "Benchmarks/PGKitSoak"),
         .executableTarget(name: "bench-libpq", dependencies: ["CLibPQ"], path: "Benchmarks/LibPQBaseline"),
         .executableTarget(name: "pgkit-fault-probe", dependencies: ["PGKit"], path: "Tests/FaultProbe"),

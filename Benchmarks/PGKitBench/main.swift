@@ -1,7 +1,7 @@
 import Foundation
 import PGKit
 
-// pgkit-bench setup URL | pgkit-bench quiesce URL | pgkit-bench URL W1..W5 | pgkit-bench report FILE
+// pgkit-bench setup URL | pgkit-bench quiesce URL | pgkit-bench URL W1..W7 | pgkit-bench report FILE
 let arguments = CommandLine.arguments.dropFirst()
 do {
     switch (arguments.first, arguments.dropFirst().first) {
@@ -23,10 +23,11 @@ do {
         case "W3": try await Workloads.w3(config)
         case "W4": try await Workloads.w4(config)
         case "W5": try await Workloads.w5(config)
+        case "W7": try await ScaleWorkload.run(config)
         default: throw PGError(.invalidConfiguration, "unknown workload \(workload)")
         }
     default:
-        FileHandle.standardError.write(Data("usage: pgkit-bench setup URL | pgkit-bench URL W1..W5 | pgkit-bench report FILE\n".utf8))
+        FileHandle.standardError.write(Data("usage: pgkit-bench setup URL | pgkit-bench URL W1..W7 | pgkit-bench report FILE\n".utf8))
         exit(2)
     }
 } catch {

@@ -21,6 +21,8 @@ import Testing
         "SELECT 'SET ROLE admin; set_config(''a'', ''b'', false)'",    // inside a string: nothing runs
         "SELECT $$ select set_config('a', 'b', false) $$",
         "CREATE TABLE notes (id bigint PRIMARY KEY, body text REFERENCES other (id))",
+        "CREATE TABLE IF NOT EXISTS reset_notes (id int PRIMARY KEY, body text)",
+        "SELECT id, upper(body), count(*) OVER () FROM reset_notes WHERE id = ANY($1)",
         "SELECT pg_notify('chat', $1)", "SELECT pg_sleep(0.1)", "SELECT coalesce(max(version), 0) FROM dbctl_migrations",
     ])
     func statementsThatKeepNoSessionStateAreClean(_ sql: String) {
