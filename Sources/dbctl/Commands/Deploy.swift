@@ -20,7 +20,7 @@ struct Deploy: AsyncParsableCommand {
 
     func run() async throws {
         let terminal = Terminal.standardError
-        let config = try await database.resolve(terminal)
+        let config = try await database.resolve(terminal, fallback: .none(command: "deploy"))
         let migrator = Migrator(config: config, directory: MigrationDirectory(path: database.migrationsPath),
                                 lockTimeout: .seconds(lockTimeout), onEvent: MigrationReporter.handler(terminal))
         let applied = try await migrator.applyPending()

@@ -18,7 +18,7 @@ struct Reset: AsyncParsableCommand {
 
     func run() async throws {
         let terminal = Terminal.standardError
-        let config = try await database.resolve(terminal)
+        let config = try await database.resolve(terminal, fallback: .localCluster)
         let target = "\(config.database ?? "?") on \(config.host ?? "?")"
         if !force {
             guard Terminal.isInteractive else {

@@ -24,7 +24,7 @@ struct Status: AsyncParsableCommand {
 
     func run() async throws {
         let terminal = Terminal.standardOutput
-        let config = try await database.resolve(.standardError)
+        let config = try await database.resolve(.standardError, fallback: .none(command: "status"))
         let plan = try await Migrator(config: config, directory: MigrationDirectory(path: database.migrationsPath)).plan()
         if output.json {
             try JSONOutput.print(Report(
