@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "Migrator", dependencies: ["PGKit"]),
         .target(name: "ModelGenerator", dependencies: ["PGKit"]),
         .target(name: "Studio", dependencies: ["PGKit"]),
-        .target(name: "Repositories", dependencies: ["PGKit", "LocalPostgres"]),
+        .target(name: "Repositories", dependencies: ["PGKit", "LocalPostgres", .product(name: "Logging", package: "swift-log")]),
         .executableTarget(
             name: "dbctl",
             dependencies: [
@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "PGKitTests", dependencies: ["PGKit"]),
         .testTarget(name: "PGKitIntegrationTests", dependencies: ["PGKit", "PGKitTestSupport"]),
         .testTarget(name: "MigratorTests", dependencies: ["Migrator", "PGKit", "PGKitTestSupport"]),
-        .testTarget(name: "RepositoriesTests", dependencies: ["Repositories", "Migrator", "PGKit", "PGKitTestSupport"]),
+        .testTarget(name: "RepositoriesTests", dependencies: ["Repositories", "Migrator", "PGKit", "PGKitTestSupport", "LocalPostgres", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "DBCtlTests", dependencies: ["dbctl", "Migrator", "PGKit", "PGKitTestSupport"]),
         .testTarget(name: "ReplicationTests", dependencies: ["PGKit", "Repositories", "Migrator", "PGKitTestSupport"]),
         .testTarget(name: "StudioTests", dependencies: ["Studio", "PGKit", "PGKitTestSupport", "Migrator", "Repositories"]),
