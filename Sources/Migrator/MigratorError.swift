@@ -6,7 +6,12 @@ public enum MigratorError: Error, CustomStringConvertible, Sendable {
     case invalidFileName(String)
     case duplicateVersion(Int64, String, String)
     case downWithoutUp(String)
-    case notUTF8(String)
+    /// The file holds bytes that are not UTF-8, first on `line`; nothing ran.
+    case notUTF8(file: String, line: Int)
+    /// The file holds a NUL byte, first on `line`; nothing ran (libpq would cut the statement there).
+    case containsNUL(file: String, line: Int)
+    /// The file could not be read (the system's reason); nothing ran.
+    case unreadableFile(file: String, reason: String)
     case invalidMigrationName(String)
     /// Applied migrations no longer match the files; nothing was applied.
     case drift([MigrationPlan.Entry])
@@ -26,8 +31,12 @@ public enum MigratorError: Error, CustomStringConvertible, Sendable {
             return "two migrations have version \(version): \(first) and \(second)"
         case .downWithoutUp(let file):
             return "\(file) has no matching .up.sql file"
-        case .notUTF8(let file):
-            return "\(file) is not valid UTF-8"
+        case .notUTF8(let file, let line):
+            return "\(file):\(line): not valid UTF-8; nothing was applied"
+        case .containsNUL(let file, let line):
+            return "\(file):\(line): contains a NUL byte, which SQL text cannot hold; nothing was applied"
+        case .unreadableFile(let file, let reason):
+            return "\(file) cannot be read (\(reason)); nothing was applied"
         case .invalidMigrationName(let name):
             return "\"\(name)\" is not a usable migration name (use letters, digits and underscores)"
         case .drift(let entries):
