@@ -11,6 +11,9 @@ public struct CommandRun: Sendable {
     public let status: Int32
     public let output: String
     public let errorOutput: String
+    /// The program's peak resident memory in kilobytes, as the kernel accounted it (wait4's
+    /// `ru_maxrss`, what GNU time's %M reports).
+    public let peakMemoryKilobytes: Int
 
     /// The `dbctl` binary built next to the test bundle.
     public static var dbctlPath: String {
@@ -48,14 +51,18 @@ public struct CommandRun: Sendable {
 
         /// Blocks the calling thread (never a cooperative one) until the program exits.
         func waitSynchronously() -> CommandRun {
-            let exitCode = ChildProcess.waitForExit(pid)
+            var status: Int32 = 0
+            var usage = rusage()
+            while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+            let exitCode = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
             defer {
                 unlink(outPath); unlink(errPath)
                 if removesWorkingDirectory { try? FileManager.default.removeItem(atPath: workingDirectory) }
             }
             return CommandRun(status: exitCode,
                               output: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-                              errorOutput: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+                              errorOutput: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "",
+                              peakMemoryKilobytes: Int(usage.ru_maxrss))
         }
     }
 
