@@ -11,8 +11,9 @@ public struct CommandRun: Sendable {
     public let status: Int32
     public let output: String
     public let errorOutput: String
-    /// The program's peak resident memory in kilobytes, as the kernel accounted it (wait4's
-    /// `ru_maxrss`, what GNU time's %M reports).
+    /// The program's peak resident memory in kilobytes: the highest `VmHWM` read from
+    /// `/proc/<pid>/status` while it ran (every 10 ms). Not wait4's `ru_maxrss`: a child
+    /// started with posix_spawn (vfork) inherits the test process's own high-water mark at exec.
     public let peakMemoryKilobytes: Int
 
     /// The `dbctl` binary built next to the test bundle.
@@ -52,8 +53,13 @@ public struct CommandRun: Sendable {
         /// Blocks the calling thread (never a cooperative one) until the program exits.
         func waitSynchronously() -> CommandRun {
             var status: Int32 = 0
-            var usage = rusage()
-            while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+            var peak = 0
+            while true {
+                peak = max(peak, Self.highWaterMark(pid))
+                let waited = waitpid(pid, &status, WNOHANG)
+                if waited == pid || (waited < 0 && errno != EINTR) { break }
+                usleep(10_000)
+            }
             let exitCode = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
             defer {
                 unlink(outPath); unlink(errPath)
@@ -62,7 +68,14 @@ public struct CommandRun: Sendable {
             return CommandRun(status: exitCode,
                               output: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
                               errorOutput: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "",
-                              peakMemoryKilobytes: Int(usage.ru_maxrss))
+                              peakMemoryKilobytes: peak)
+        }
+
+        /// `VmHWM` of a running process in kilobytes; 0 once it has exited.
+        static func highWaterMark(_ pid: pid_t) -> Int {
+            guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+                  let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
+            return Int(line.dropFirst(6).trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "") ?? 0
         }
     }
 
