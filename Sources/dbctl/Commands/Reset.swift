@@ -24,7 +24,7 @@ struct Reset: AsyncParsableCommand {
             guard Terminal.isInteractive else {
                 throw DBCtlFailure(message: "reset would drop all data in \(target); not on a terminal, so pass --force to confirm")
             }
-            FileHandle.standardError.write(Data("This drops ALL data in \(target). Type the database name to confirm: ".utf8))
+            terminal.prompt("This drops ALL data in \(target). Type the database name to confirm: ")
             guard readLine()?.trimmingCharacters(in: .whitespaces) == config.database else {
                 throw DBCtlFailure(message: "not confirmed; nothing was changed")
             }
