@@ -193,3 +193,21 @@ import Testing
         }
     }
 }
+
+/// The `.env` example in the README's Configuration section parses as it says.
+@Suite struct DotEnvReadmeExampleTests {
+    @Test func theReadmeExampleReadsAsDocumented() throws {
+        let readme = try String(contentsOf: URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("README.md"), encoding: .utf8)
+        let section = try #require(readme.range(of: "`.env` is read by `DotEnvFile`"))
+        let start = try #require(readme.range(of: "```sh\n", range: section.upperBound..<readme.endIndex))
+        let end = try #require(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
+        let file = try DotEnvFile(parsing: Array(readme[start.upperBound..<end.lowerBound].utf8), path: ".env")
+        #expect(file["DATABASE_URL"] == "postgresql://app:pa#ss@db/chat")
+        #expect(file["APP_NAME"] == "chat api")
+        #expect(file["GREETING"] == "line one\nline two")
+        #expect(file["LITERAL"] == "no $expansion, no \\n escapes")
+        #expect(file["EMPTY"] == "")
+    }
+}
