@@ -24,6 +24,7 @@ public struct SQLScript: Sendable, Equatable, Sequence {
     /// The whole script.
     public let text: String
 
+    /// A script over `text` (nothing is split until it is iterated).
     public init(_ text: String) {
         var contiguous = text
         contiguous.makeContiguousUTF8()
@@ -39,6 +40,7 @@ public struct SQLScript: Sendable, Equatable, Sequence {
         return iterator.nextRange() != nil
     }
 
+    /// Iterates the statements from the start.
     public func makeIterator() -> Iterator { Iterator(text: text) }
 
     /// Produces the statements in order, lexing only as far as the next one.
@@ -49,6 +51,7 @@ public struct SQLScript: Sendable, Equatable, Sequence {
 
         init(text: String) { self.text = text }
 
+        /// The next statement, or nil after the last.
         public mutating func next() -> Statement? {
             guard let range = nextRange() else { return nil }
             let sql = text.utf8.withContiguousStorageIfAvailable { String(decoding: $0[range.bytes], as: UTF8.self) }

@@ -24,8 +24,11 @@ import Foundation
 public struct DotEnvFile: Sendable, Equatable {
     /// One `KEY=value` assignment, with the line its key is on.
     public struct Entry: Sendable, Equatable {
+        /// The variable's name.
         public let key: String
+        /// The value, quotes removed and escapes applied.
         public let value: String
+        /// 1-based line the key is on.
         public let line: Int
     }
 

@@ -19,14 +19,17 @@ public struct DotEnvFileError: Error, Sendable, Equatable, CustomStringConvertib
     public let path: String
     /// 1-based line, for problems inside the file.
     public let line: Int?
+    /// What is wrong.
     public let reason: Reason
 
+    /// An error about `path`, at `line` when the problem is inside the file.
     public init(path: String, line: Int?, reason: Reason) {
         self.path = path
         self.line = line
         self.reason = reason
     }
 
+    /// `path:line: what is wrong`, never quoting the file's contents.
     public var description: String {
         let place = line.map { "\(path):\($0)" } ?? path
         switch reason {
