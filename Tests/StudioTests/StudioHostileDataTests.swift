@@ -8,7 +8,8 @@ import Testing
 /// against a real server holding escape sequences in cells, in a table name, in column names,
 /// in a query's column name, in an error and in a notice.
 @Suite(.serialized) struct StudioHostileDataTests {
-    let socket = "pgkit-hostile-\(UInt32.random(in: 0...UInt32.max))"
+    /// A tmux server of its own, so the clipboard setting and buffers are the test's alone.
+    let socket = FileManager.default.temporaryDirectory.appendingPathComponent("pgkit-hostile-\(UInt32.random(in: 0...UInt32.max)).tmux").path
     let session = "hostile"
     static let title = "pgkit-test-title"
     static let esc = "\u{1B}", bel = "\u{07}"
@@ -18,7 +19,7 @@ import Testing
     static let clipboard = "clip\(esc)]52;c;SGVsbG8=\(bel) c1\u{9B}2J del\u{7F} bell\(bel)"
 
     func tmux(_ arguments: [String]) async throws -> String {
-        try await CommandRun.run("/usr/bin/tmux", ["-L", socket] + arguments).output
+        try await CommandRun.run("/usr/bin/tmux", ["-S", socket] + arguments).output
     }
 
     /// The screen as text; with `escapes`, with the attributes tmux holds for each cell (so red
@@ -82,7 +83,7 @@ import Testing
         try await prepare(config)
         let command = "sleep 1; TERM=xterm-256color NO_COLOR=1 '\(CommandRun.dbctlPath)' studio --database-url '\(config.url)'; echo STUDIO-EXITED-$?; sleep 60"
         _ = try await tmux(["new-session", "-d", "-s", session, "-x", "200", "-y", "40", command])
-        defer { Task { _ = try? await CommandRun.run("/usr/bin/tmux", ["-L", socket, "kill-server"]) } }
+        defer { Task { [socket] in _ = try? await CommandRun.run("/usr/bin/tmux", ["-S", socket, "kill-server"]); unlink(socket) } }
         _ = try await tmux(["set-option", "-s", "set-clipboard", "on"])
         _ = try await tmux(["select-pane", "-t", session, "-T", Self.title])
 
@@ -144,18 +145,22 @@ import Testing
 
         try await keys("q")
         #expect(try await waitFor("STUDIO-EXITED-0"))
+        _ = try await tmux(["kill-server"])
+        unlink(socket)
     }
 
     @Test func theChecksSeeWhatARawSequenceDoes() async throws {
         // The same tmux setup, with the sequences written raw: each check above would fail.
         let command = "sleep 0.5; printf '\\033[?1049h\\033]0;pwned\\007\\033]52;c;SGVsbG8=\\007\\033[31mRED'; sleep 60"
         _ = try await tmux(["new-session", "-d", "-s", session, "-x", "80", "-y", "10", command])
-        defer { Task { _ = try? await CommandRun.run("/usr/bin/tmux", ["-L", socket, "kill-server"]) } }
+        defer { Task { [socket] in _ = try? await CommandRun.run("/usr/bin/tmux", ["-S", socket, "kill-server"]); unlink(socket) } }
         _ = try await tmux(["set-option", "-s", "set-clipboard", "on"])
         _ = try await tmux(["select-pane", "-t", session, "-T", Self.title])
         #expect(try await waitFor("RED"))
         #expect(try await tmux(["display", "-p", "-t", session, "#{pane_title}"]) == "pwned\n")
         #expect(try await tmux(["list-buffers"]).contains("Hello"))
         #expect(try await screen(escapes: true).contains("\(Self.esc)[31mRED"))
+        _ = try await tmux(["kill-server"])
+        unlink(socket)
     }
 }
