@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(name: "PGKitTests", dependencies: ["PGKit"]),
         .testTarget(name: "PGKitIntegrationTests", dependencies: ["PGKit", "PGKitTestSupport"]),
         .testTarget(name: "MigratorTests", dependencies: ["Migrator", "PGKit", "PGKitTestSupport"]),
-        .testTarget(name: "RepositoriesTests", dependencies: ["Repositories", "Migrator", "PGKit", "PGKitTestSupport"]),
+        .testTarget(name: "RepositoriesTests", dependencies: ["Repositories", "Migrator", "PGKit", "PGKitTestSupport", "LocalPostgres", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "DBCtlTests", dependencies: ["dbctl", "Migrator", "PGKit", "PGKitTestSupport"]),
         .testTarget(name: "ReplicationTests", dependencies: ["PGKit", "Repositories", "Migrator", "PGKitTestSupport"]),
         .testTarget(name: "StudioTests", dependencies: ["Studio", "PGKit", "PGKitTestSupport", "Migrator", "Repositories"]),

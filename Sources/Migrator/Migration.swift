@@ -23,20 +23,21 @@ public struct Migration: Sendable, Equatable {
         self.name = name
         self.upSQL = upSQL
         self.downSQL = downSQL
-        checksum = SHA256.hex(Array(upSQL.utf8))
+        checksum = SHA256.hex(upSQL.utf8)
         runsOutsideTransaction = Self.isNoTransaction(upSQL)
         self.upFileName = upFileName ?? String(format: "%04lld_%@.up.sql", version, name)
         self.downFileName = downFileName ?? (downSQL == nil ? nil : String(format: "%04lld_%@.down.sql", version, name))
     }
 
     /// Whether the up file has no statements at all (only comments), as a fresh template does.
-    public var isEmpty: Bool { SQLScript(upSQL).statements.isEmpty }
+    public var isEmpty: Bool { !SQLScript(upSQL).hasStatements }
 
     /// The marker on a migration's first line that runs it outside a transaction.
     public static let noTransactionMarker = "-- dbctl:no-transaction"
 
     static func isNoTransaction(_ sql: String) -> Bool {
-        let firstLine = sql.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        return firstLine.trimmingCharacters(in: .whitespaces).lowercased() == noTransactionMarker
+        let firstLine = sql.utf8.prefix { $0 != UInt8(ascii: "\n") }
+        guard firstLine.count <= 200 else { return false }
+        return String(decoding: firstLine, as: UTF8.self).trimmingCharacters(in: .whitespaces).lowercased() == noTransactionMarker
     }
 }

@@ -7,7 +7,8 @@ public struct MigrationDirectory: Sendable {
     public init(path: String) { url = URL(fileURLWithPath: path) }
 
     /// Every migration, in version order. Files that do not follow the naming scheme, two
-    /// migrations with one version and down files without an up file are errors.
+    /// migrations with one version, down files without an up file, and files holding a NUL
+    /// byte or bytes that are not UTF-8 (named by line) are errors, before anything runs.
     public func load() throws -> [Migration] {
         let names: [String]
         do {
@@ -34,14 +35,8 @@ public struct MigrationDirectory: Sendable {
         }
         return try ups.keys.sorted().map { version in
             let up = ups[version]!
-            let upData = try Data(contentsOf: url.appendingPathComponent(up.file))
-            guard let upSQL = String(data: upData, encoding: .utf8) else { throw MigratorError.notUTF8(up.file) }
-            var downSQL: String?
-            if let down = downs[version] {
-                let downData = try Data(contentsOf: url.appendingPathComponent(down.file))
-                guard let text = String(data: downData, encoding: .utf8) else { throw MigratorError.notUTF8(down.file) }
-                downSQL = text
-            }
+            let upSQL = try MigrationFileReader.read(url.appendingPathComponent(up.file), name: up.file)
+            let downSQL = try downs[version].map { try MigrationFileReader.read(url.appendingPathComponent($0.file), name: $0.file) }
             return Migration(version: version, name: up.name, upSQL: upSQL, downSQL: downSQL,
                              upFileName: up.file, downFileName: downs[version]?.file)
         }

@@ -174,7 +174,7 @@ public struct Migrator: Sendable {
 
     /// Runs a file's statements one by one, so a failure can name its line.
     private func run(_ sql: String, file: String, on connection: PGConnection, rolledBack: Bool) async throws {
-        for statement in SQLScript(sql).statements {
+        for statement in SQLScript(sql) {
             do {
                 try await connection.executeScript(statement.sql)
             } catch let error as PGError where error.kind == .server {
@@ -183,12 +183,12 @@ public struct Migrator: Sendable {
         }
     }
 
-    /// The file line of a server error: the statement's first line, plus the lines before the
-    /// error's character position when the server gave one.
+    /// The file line of a server error: the statement's first line, or, when the server gave
+    /// the error's position (in characters, which are code points), the line of that position.
     static func line(of error: PGError, in statement: SQLScript.Statement) -> Int {
         guard let position = error.position, position > 0 else { return statement.line }
-        let prefix = statement.sql.prefix(position - 1)
-        return statement.line + prefix.filter { $0 == "\n" }.count
+        let prefix = statement.sql.unicodeScalars.prefix(position - 1)
+        return statement.textLine + prefix.reduce(0) { $1 == "\n" ? $0 + 1 : $0 }
     }
 
     private func milliseconds(since start: ContinuousClock.Instant) -> Int64 {

@@ -6,7 +6,12 @@ public enum MigratorError: Error, CustomStringConvertible, Sendable {
     case invalidFileName(String)
     case duplicateVersion(Int64, String, String)
     case downWithoutUp(String)
-    case notUTF8(String)
+    /// The file holds bytes that are not UTF-8, first on `line`; nothing ran.
+    case notUTF8(file: String, line: Int)
+    /// The file holds a NUL byte, first on `line`; nothing ran (libpq would cut the statement there).
+    case containsNUL(file: String, line: Int)
+    /// The file could not be read (the system's reason); nothing ran.
+    case unreadableFile(file: String, reason: String)
     case invalidMigrationName(String)
     /// Applied migrations no longer match the files; nothing was applied.
     case drift([MigrationPlan.Entry])
@@ -16,33 +21,44 @@ public enum MigratorError: Error, CustomStringConvertible, Sendable {
     case nothingToRevert
     case lockTimeout(Duration)
 
+    /// What happened, with file names, migration names and the server's text shown safely for
+    /// a terminal (``TerminalSafeText``): names on one line, messages keeping their line breaks.
     public var description: String {
+        TerminalSafeText.escaping(text, layout: .multiLine)
+    }
+
+    private var text: String {
+        func name(_ text: String) -> String { TerminalSafeText.escaping(text) }
         switch self {
         case .migrationsDirectoryMissing(let path):
-            return "no migrations directory at \(path)"
+            return "no migrations directory at \(name(path))"
         case .invalidFileName(let file):
-            return "\(file): migration files are named NNNN_name.up.sql or NNNN_name.down.sql"
+            return "\(name(file)): migration files are named NNNN_name.up.sql or NNNN_name.down.sql"
         case .duplicateVersion(let version, let first, let second):
-            return "two migrations have version \(version): \(first) and \(second)"
+            return "two migrations have version \(version): \(name(first)) and \(name(second))"
         case .downWithoutUp(let file):
-            return "\(file) has no matching .up.sql file"
-        case .notUTF8(let file):
-            return "\(file) is not valid UTF-8"
-        case .invalidMigrationName(let name):
-            return "\"\(name)\" is not a usable migration name (use letters, digits and underscores)"
+            return "\(name(file)) has no matching .up.sql file"
+        case .notUTF8(let file, let line):
+            return "\(name(file)):\(line): not valid UTF-8; nothing was applied"
+        case .containsNUL(let file, let line):
+            return "\(name(file)):\(line): contains a NUL byte, which SQL text cannot hold; nothing was applied"
+        case .unreadableFile(let file, let reason):
+            return "\(name(file)) cannot be read (\(reason)); nothing was applied"
+        case .invalidMigrationName(let given):
+            return "\"\(name(given))\" is not a usable migration name (use letters, digits and underscores)"
         case .drift(let entries):
-            let lines = entries.map { "  \($0.version) \($0.name): \($0.status.explanation)" }
+            let lines = entries.map { "  \($0.version) \(name($0.name)): \($0.status.explanation)" }
             return "the database and the migrations directory disagree; nothing was applied:\n" + lines.joined(separator: "\n")
         case .migrationFailed(let file, let line, let error, let rolledBack):
-            var text = "\(file):\(line): \(error.sqlState.map { "[\($0)] " } ?? "")\(error.message)"
+            var text = "\(name(file)):\(line): \(error.sqlState.map { "[\($0)] " } ?? "")\(error.message)"
             if let detail = error.detail { text += "\n  DETAIL: \(detail)" }
             if let hint = error.hint { text += "\n  HINT: \(hint)" }
             text += rolledBack
                 ? "\n  The migration was rolled back; the database is as it was before it."
                 : "\n  This migration runs outside a transaction: statements before this line were applied."
             return text
-        case .downFileMissing(let version, let name):
-            return "migration \(version) \(name) has no .down.sql file; nothing was reverted"
+        case .downFileMissing(let version, let migration):
+            return "migration \(version) \(name(migration)) has no .down.sql file; nothing was reverted"
         case .nothingToRevert:
             return "no applied migrations to revert"
         case .lockTimeout(let timeout):

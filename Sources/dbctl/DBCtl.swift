@@ -7,8 +7,11 @@ struct DBCtl: AsyncParsableCommand {
         abstract: "Set up, migrate, inspect and browse the project's PostgreSQL database.",
         discussion: """
             Every command finds the database the same way: --database-url, then DATABASE_URL \
-            in the environment, then DATABASE_URL in ./.env, then a local PostgreSQL cluster \
-            that dbctl runs under ./.dbctl (started on demand, with a line saying so).
+            in the environment, then DATABASE_URL in ./.env (a .env that cannot be read or \
+            parsed is an error naming its line, never skipped). With none of them, the \
+            development commands (setup, migrate, reset, seed, studio, generate) use a local PostgreSQL \
+            cluster that dbctl runs under ./.dbctl, started on demand, with a line saying so; \
+            deploy, status and down fail instead.
 
             Development:  dbctl migrate --name add_tags --create-only
                           (edit migrations/NNNN_add_tags.up.sql and .down.sql)

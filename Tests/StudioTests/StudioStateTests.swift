@@ -152,4 +152,50 @@ import Testing
         #expect(plain[1].contains("sessions") && plain[1].contains("250"))
         #expect(plain.contains { $0.contains(CellText.null) })
     }
+
+    /// Values, names and messages with escape sequences in them.
+    static let hostile = "INJECT\u{1B}[2J\u{1B}[31mRED\u{1B}]0;title\u{07} end\u{1B}[?1049l after\u{1B}]52;c;SGVsbG8=\u{07}\u{9B}2J\u{7F}\r\n"
+
+    @Test func hostileValuesNamesAndMessagesNeverReachTheScreenAsControls() {
+        let table = TableInfo(
+            name: "t\u{1B}]0;pwned\u{07}", isView: false,
+            columns: [.init(name: "id", type: "integer", isNullable: false), .init(name: "c\u{1B}[31m", type: "text", isNullable: true),
+                      .init(name: "tail", type: "text", isNullable: true)],
+            primaryKey: ["id"], rowCount: 1, rowCountIsExact: true, foreignKeys: [], referencedBy: [])
+        var state = StudioState(tables: [table], readOnly: false)
+        _ = state.selectTable(0)
+        var page = StudioState.Page()
+        page.columns = table.columns
+        page.rows = [["1", Self.hostile, "TAILMARK"]]
+        page.keys = [["1"]]
+        state.show(page)
+        state.focus = .grid
+        state.message = "ERROR: \(Self.hostile)"
+        let renderer = StudioRenderer(width: 160, height: 12, databaseName: "db\u{1B}[2J")
+        var screens = [renderer.render(state)]
+        state.mode = .detail(scroll: 0)
+        screens.append(renderer.render(state))
+        state.mode = .prompt(.sql, text: "SELECT '\u{1B}[2J'")
+        screens.append(renderer.render(state))
+        for lines in screens {
+            // Take out the renderer's own attributes; nothing else may be a control character.
+            let plain = lines.map { $0.replacingOccurrences(of: "\u{1B}\\[[0127]m", with: "", options: .regularExpression) }
+            for line in plain {
+                #expect(!line.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }, "\(line.debugDescription)")
+                #expect(CellText.width(line) == 160, "\(line.debugDescription)")
+            }
+        }
+        let grid = screens[0].map { $0.replacingOccurrences(of: "\u{1B}\\[[0127]m", with: "", options: .regularExpression) }
+        #expect(grid.joined().contains("INJECT␛[2J␛[31mRED␛]0;title␇ end"))
+        #expect(grid[0].contains("t␛]0;pwned␇"), "the table name in the title")
+        // The column after the hostile cell starts where its header does.
+        let header = grid[1], row = grid[3]
+        let headerColumn = CellText.width(String(header[..<header.range(of: "tail")!.lowerBound]))
+        let rowColumn = CellText.width(String(row[..<row.range(of: "TAILMARK")!.lowerBound]))
+        #expect(headerColumn == rowColumn)
+        #expect(CellText.width(Self.hostile) == CellText.width(TerminalSafeText.escaping(Self.hostile)))
+        let detail = screens[1].joined()
+        #expect(detail.contains("␛]52;c;SGVsbG8=␇<9B>2J␡␍"), "the detail shows the full value")
+    }
 }
+

@@ -19,8 +19,13 @@ public enum PGConfigSource: Sendable, Equatable, CustomStringConvertible {
 
 extension PGConfig {
     /// Finds the configuration the way every PGKit tool does: an explicit value, then
-    /// `DATABASE_URL` in the environment, then `DATABASE_URL` in `.env` in `directory`.
-    /// Returns nil when none is set (callers then fall back to the embedded local cluster).
+    /// `DATABASE_URL` in the environment, then `DATABASE_URL` in `.env` in `directory` (read as
+    /// ``DotEnvFile`` reads it; the last assignment wins).
+    ///
+    /// Returns nil only when none of the three is set. A `.env` that exists but cannot be read
+    /// or parsed (permissions, not a file, not UTF-8, a NUL byte, a malformed line) throws
+    /// `.invalidConfiguration` naming the file and line: it never counts as "not set", so a
+    /// broken `.env` cannot send work to another database.
     public static func resolve(
         explicit: String? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -29,32 +34,18 @@ extension PGConfig {
         if let explicit, !explicit.isEmpty { return (try PGConfig(explicit), .explicit) }
         if let url = environment["DATABASE_URL"], !url.isEmpty { return (try PGConfig(url), .environment) }
         let path = URL(fileURLWithPath: directory).appendingPathComponent(".env").path
-        if let contents = try? String(contentsOfFile: path, encoding: .utf8),
-           let url = DotEnvFile.value(of: "DATABASE_URL", in: contents), !url.isEmpty {
+        let file: DotEnvFile?
+        do {
+            file = try DotEnvFile.load(path: path)
+        } catch {
+            throw PGError(.invalidConfiguration, "\(error); fix or remove it (nothing falls back to another database while it is broken)")
+        }
+        guard let file, let url = file["DATABASE_URL"], !url.isEmpty else { return nil }
+        do {
             return (try PGConfig(url), .dotEnvFile(path: ".env"))
+        } catch {
+            let line = file.lines(of: "DATABASE_URL").last.map { ":\($0)" } ?? ""
+            throw PGError(.invalidConfiguration, "DATABASE_URL in \(path)\(line): \(error.message)")
         }
-        return nil
-    }
-}
-
-/// The `.env` format the seeds use: `KEY=value` lines, optional `export`, quotes and comments.
-enum DotEnvFile {
-    static func value(of key: String, in contents: String) -> String? {
-        var found: String?
-        for rawLine in contents.split(whereSeparator: \.isNewline) {
-            var line = rawLine.trimmingCharacters(in: .whitespaces)
-            if line.hasPrefix("#") || line.isEmpty { continue }
-            if line.hasPrefix("export ") { line = String(line.dropFirst(7)).trimmingCharacters(in: .whitespaces) }
-            guard let equals = line.firstIndex(of: "=") else { continue }
-            guard line[..<equals].trimmingCharacters(in: .whitespaces) == key else { continue }
-            var value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
-            if let quote = value.first, quote == "\"" || quote == "'", value.count >= 2, value.last == quote {
-                value = String(value.dropFirst().dropLast())
-            } else if let comment = value.range(of: " #") {
-                value = value[..<comment.lowerBound].trimmingCharacters(in: .whitespaces)
-            }
-            found = value
-        }
-        return found
     }
 }

@@ -2,6 +2,8 @@
 /// the server sent (SQLSTATE, message, detail, hint, constraint, table, column, position).
 ///
 /// Its text never contains a password: connection strings are redacted before they reach it.
+/// Its `description` never contains a control character but line feeds and tabs (the server's
+/// text goes through ``TerminalSafeText``); `message` and the other fields keep the exact text.
 public struct PGError: Error, Sendable, CustomStringConvertible {
     /// The broad category of a failure; server errors refine it with `sqlState`.
     public enum Kind: Sendable, Equatable {
@@ -97,6 +99,7 @@ public struct PGError: Error, Sendable, CustomStringConvertible {
         if let detail { text += "\nDETAIL: \(detail)" }
         if let hint { text += "\nHINT: \(hint)" }
         if let constraint { text += "\nCONSTRAINT: \(constraint)" }
-        return text
+        // Server text can hold escape sequences; shown, they would drive the reader's terminal.
+        return TerminalSafeText.escaping(text, layout: .multiLine)
     }
 }

@@ -1,11 +1,12 @@
 import Foundation
 import LocalPostgres
+import Logging
 import PGKit
 
 /// The chat data layer (the seeds' `DatabaseService`): a connection pool and the repositories.
 ///
 /// ```swift
-/// let db = try await Database.connect()            // DATABASE_URL, .env, or the local cluster
+/// let db = try await Database.connect()            // the URL, DATABASE_URL or .env; throws when none is set
 /// let session = try await db.sessions.createSession()
 /// let message = try await db.messages.createMessage(content: "Hello, world!", role: .user, sessionId: session.id)
 /// try await db.transaction { tx in
@@ -61,13 +62,58 @@ public final class Database: Sendable {
         }
     }
 
-    /// Connects the way dbctl does: `url`, then `DATABASE_URL`, then `.env`, then the local
-    /// development cluster (started on demand).
+    /// Connects to the configured database: `url`, then `DATABASE_URL` in `environment`, then
+    /// `DATABASE_URL` in `.env` in `directory`. Never starts a database of its own: with none of
+    /// the three set it throws `PGError` of kind `.invalidConfiguration` saying how to set one,
+    /// and a `.env` that cannot be read or parsed throws too (naming the file and line). For a
+    /// development machine, ``connectOrStartLocal(_:pool:rowLevelSecurity:logger:)`` falls back
+    /// to the local cluster instead.
     public static func connect(_ url: String? = nil, pool configuration: PGPoolConfiguration = PGPoolConfiguration(),
-                               rowLevelSecurity: Bool = false) async throws -> Database {
-        let (config, _) = try await PGConfig.resolveOrStartLocal(explicit: url)
+                               rowLevelSecurity: Bool = false,
+                               environment: [String: String] = ProcessInfo.processInfo.environment,
+                               directory: String = FileManager.default.currentDirectoryPath) async throws -> Database {
+        guard let resolved = try PGConfig.resolve(explicit: url, environment: environment, directory: directory) else {
+            throw PGError(.invalidConfiguration, """
+                no database configured: pass a URL to Database.connect(_:), set DATABASE_URL, or put DATABASE_URL=... in .env \
+                (on a development machine, Database.connectOrStartLocal() uses the local cluster instead)
+                """)
+        }
+        return try await open(resolved.config, configuration, rowLevelSecurity)
+    }
+
+    /// For development only: connects like ``connect(_:pool:rowLevelSecurity:environment:directory:)``,
+    /// but when no database is configured it uses the local PostgreSQL cluster under
+    /// `.dbctl/postgres` in `directory` (the one `dbctl` runs), creating and starting it when
+    /// needed, and logs at info level which cluster it uses. Never call it in a server that
+    /// must write to one particular database.
+    /// ```swift
+    /// let db = try await Database.connectOrStartLocal()   // a laptop without DATABASE_URL
+    /// ```
+    public static func connectOrStartLocal(_ url: String? = nil, pool configuration: PGPoolConfiguration = PGPoolConfiguration(),
+                                           rowLevelSecurity: Bool = false,
+                                           environment: [String: String] = ProcessInfo.processInfo.environment,
+                                           directory: String = FileManager.default.currentDirectoryPath,
+                                           logger: Logger = Logger(label: "pgkit.repositories")) async throws -> Database {
+        var started = false
+        let (config, source) = try await PGConfig.resolveOrStartLocal(
+            explicit: url, environment: environment, directory: directory, announce: { _ in started = true })
+        if source == .localCluster {
+            let cluster = LocalCluster(projectDirectory: directory)
+            logger.info("\(started ? "started" : "using") the local PostgreSQL cluster (no database configured)", metadata: [
+                "cluster": "\(cluster.directory.path)", "database": "\(config.database ?? "")", "port": "\(config.port ?? 0)",
+            ])
+        }
+        return try await open(config, configuration, rowLevelSecurity)
+    }
+
+    private static func open(_ config: PGConfig, _ configuration: PGPoolConfiguration, _ rowLevelSecurity: Bool) async throws -> Database {
         let pool = PGPool(config: config, configuration: configuration)
-        try await pool.query("SELECT 1")
+        do {
+            try await pool.query("SELECT 1")
+        } catch {
+            await pool.shutdown()
+            throw error
+        }
         return Database(pool: pool, rowLevelSecurity: rowLevelSecurity)
     }
 

@@ -1,16 +1,21 @@
 import Foundation
+import PGKit
 
 /// How values look on screen: NULL distinct from empty text, timestamps in local time, JSON on
 /// one line, vectors shortened with their dimension, long text cut with an ellipsis, and widths
 /// measured in terminal columns (wide characters and emoji count as two).
+///
+/// Control characters never reach the screen: `display` and `fit` show them as
+/// ``TerminalSafeText`` does (`⏎` for a line feed, `␛` for ESC, `<9B>` for a C1 control), and
+/// `width` counts those visible forms, so a hostile value cannot shift the columns after it.
 public enum CellText {
     public static let null = "∅ NULL"
 
     public static func display(_ value: String?, type: String) -> String {
         guard let value else { return null }
         if type.hasPrefix("vector") { return vector(value) }
-        if type == "timestamp with time zone" { return localTime(value) ?? value }
-        return value.replacingOccurrences(of: "\n", with: "⏎").replacingOccurrences(of: "\t", with: " ")
+        if type == "timestamp with time zone" { return localTime(value) ?? TerminalSafeText.escaping(value) }
+        return TerminalSafeText.escaping(value)
     }
 
     /// `[0.12, -0.40, ... ] (384)`.
@@ -35,12 +40,13 @@ public enum CellText {
         return nil
     }
 
-    /// Terminal columns `text` occupies.
+    /// Terminal columns `text` occupies once escaped (the same for `text` and its escaped form).
     public static func width(_ text: String) -> Int {
         text.unicodeScalars.reduce(0) { $0 + scalarWidth($1) }
     }
 
     static func scalarWidth(_ scalar: Unicode.Scalar) -> Int {
+        if let visible = TerminalSafeText.replacement(for: scalar) { return visible.unicodeScalars.count }
         let value = scalar.value
         if value == 0x200D || (0xFE00...0xFE0F).contains(value) || (0x0300...0x036F).contains(value) { return 0 }
         if scalar.properties.isEmojiPresentation { return 2 }
@@ -53,9 +59,11 @@ public enum CellText {
         }
     }
 
-    /// `text` cut or padded to exactly `columns` terminal columns, with `…` where it was cut.
-    public static func fit(_ text: String, _ columns: Int) -> String {
+    /// `text`, escaped, cut or padded to exactly `columns` terminal columns, with `…` where it
+    /// was cut.
+    public static func fit(_ raw: String, _ columns: Int) -> String {
         guard columns > 0 else { return "" }
+        let text = TerminalSafeText.escaping(raw)
         let total = width(text)
         if total <= columns { return text + String(repeating: " ", count: columns - total) }
         var result = ""

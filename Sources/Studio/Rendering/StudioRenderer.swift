@@ -1,4 +1,5 @@
 import Foundation
+import PGKit
 
 /// Draws a `StudioState` into screen lines of exactly `width` columns (ANSI attributes for the
 /// selection, header and bars). Pure: the same state and size always give the same lines.
@@ -116,11 +117,15 @@ public struct StudioRenderer: Sendable {
         return lines
     }
 
+    /// Every column of the cursor's row, full values wrapped to the width (JSON pretty-printed),
+    /// each line escaped and fitted; only the renderer's own attributes are escape sequences.
     private func detail(_ state: StudioState, scroll: Int, height: Int) -> [String] {
         var content: [String] = []
         if let row = state.page.rows[safe: state.cursorRow] {
             for (index, column) in state.page.columns.enumerated() {
-                content.append(Self.bold + column.name + Self.reset + Self.dim + "  \(column.type)" + Self.reset)
+                let nameWidth = min(CellText.width(column.name), width)
+                content.append(Self.bold + CellText.fit(column.name, nameWidth) + Self.reset
+                    + Self.dim + CellText.fit("  \(column.type)", width - nameWidth) + Self.reset)
                 let value = row[index]
                 var text = value ?? CellText.null
                 if let value, column.type.hasPrefix("json"), let data = value.data(using: .utf8),
@@ -129,19 +134,32 @@ public struct StudioRenderer: Sendable {
                     text = String(decoding: pretty, as: UTF8.self)
                 }
                 for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-                    var rest = Substring(line)
-                    repeat {
-                        content.append("  " + rest.prefix(width - 4))
-                        rest = rest.dropFirst(width - 4)
-                    } while !rest.isEmpty
+                    for piece in Self.wrap(TerminalSafeText.escaping(String(line)), width - 4) {
+                        content.append(CellText.fit("  " + piece, width))
+                    }
                 }
             }
         }
         let start = min(scroll, max(0, content.count - height))
-        return (0..<height).map { offset in
-            let text = content[safe: start + offset] ?? ""
-            return text.contains("\u{1B}") ? text + String(repeating: " ", count: max(0, width - CellText.width(text) + 12)) : CellText.fit(text, width)
+        return (0..<height).map { content[safe: start + $0] ?? String(repeating: " ", count: width) }
+    }
+
+    /// `text` (already escaped) in pieces of at most `columns` terminal columns.
+    static func wrap(_ text: String, _ columns: Int) -> [String] {
+        var pieces: [String] = []
+        var current = ""
+        var used = 0
+        for character in text {
+            let characterWidth = CellText.width(String(character))
+            if used + characterWidth > max(columns, 1), !current.isEmpty {
+                pieces.append(current)
+                current = ""
+                used = 0
+            }
+            current.append(character)
+            used += characterWidth
         }
+        return pieces + [current]
     }
 
     static let keys: [(String, String)] = [

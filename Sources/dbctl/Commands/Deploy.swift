@@ -10,8 +10,12 @@ struct Deploy: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(help: "Seconds to wait for another deploy's migration lock.")
+    @Option(help: ArgumentHelp("Seconds to wait for another deploy's migration lock (0: do not wait).", valueName: "seconds"))
     var lockTimeout: Int = 60
+
+    func validate() throws {
+        guard lockTimeout >= 0 else { throw ValidationError("--lock-timeout must be 0 or more seconds, not \(lockTimeout)") }
+    }
 
     struct Report: Encodable {
         struct Applied: Encodable { let version: Int64; let name: String }
@@ -20,7 +24,7 @@ struct Deploy: AsyncParsableCommand {
 
     func run() async throws {
         let terminal = Terminal.standardError
-        let config = try await database.resolve(terminal)
+        let config = try await database.resolve(terminal, fallback: .none(command: "deploy"))
         let migrator = Migrator(config: config, directory: MigrationDirectory(path: database.migrationsPath),
                                 lockTimeout: .seconds(lockTimeout), onEvent: MigrationReporter.handler(terminal))
         let applied = try await migrator.applyPending()

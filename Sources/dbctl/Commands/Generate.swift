@@ -26,7 +26,7 @@ struct Generate: AsyncParsableCommand {
 
     func run() async throws {
         let terminal = Terminal.standardError
-        let config = try await database.resolve(terminal)
+        let config = try await database.resolve(terminal, fallback: .localCluster)  // reads the schema only: safe on the local cluster
         let connection = try await PGConnection.connect(config)
         let tables = try await SchemaIntrospector.tables(on: connection, schema: schema)
         await connection.close()

@@ -36,7 +36,7 @@ struct Migrate: AsyncParsableCommand {
             terminal.success("created \(database.migrationsPath)/\(up.lastPathComponent) and \(down.lastPathComponent)")
             if createOnly { return }
         }
-        let config = try await database.resolve(terminal)
+        let config = try await database.resolve(terminal, fallback: .localCluster)
         let migrator = Migrator(config: config, directory: directory, onEvent: MigrationReporter.handler(terminal))
         if !noShadow {
             terminal.note("Replaying every migration on a shadow database...")

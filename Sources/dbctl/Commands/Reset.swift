@@ -18,13 +18,13 @@ struct Reset: AsyncParsableCommand {
 
     func run() async throws {
         let terminal = Terminal.standardError
-        let config = try await database.resolve(terminal)
+        let config = try await database.resolve(terminal, fallback: .localCluster)
         let target = "\(config.database ?? "?") on \(config.host ?? "?")"
         if !force {
             guard Terminal.isInteractive else {
                 throw DBCtlFailure(message: "reset would drop all data in \(target); not on a terminal, so pass --force to confirm")
             }
-            FileHandle.standardError.write(Data("This drops ALL data in \(target). Type the database name to confirm: ".utf8))
+            terminal.prompt("This drops ALL data in \(target). Type the database name to confirm: ")
             guard readLine()?.trimmingCharacters(in: .whitespaces) == config.database else {
                 throw DBCtlFailure(message: "not confirmed; nothing was changed")
             }

@@ -12,7 +12,7 @@ struct Seed: AsyncParsableCommand {
 
     func run() async throws {
         let terminal = Terminal.standardError
-        try await Self.seed(try await database.resolve(terminal), terminal: terminal)
+        try await Self.seed(try await database.resolve(terminal, fallback: .localCluster), terminal: terminal)
     }
 
     static func seed(_ config: PGConfig, terminal: Terminal) async throws {

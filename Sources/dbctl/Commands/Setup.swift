@@ -23,7 +23,7 @@ struct Setup: AsyncParsableCommand {
 
     func run() async throws {
         let terminal = Terminal.standardError
-        let config = try await database.resolve(terminal)
+        let config = try await database.resolve(terminal, fallback: .localCluster)
         if try await Migrator.createDatabaseIfMissing(config) {
             terminal.success("created database \(config.database ?? "")")
         }

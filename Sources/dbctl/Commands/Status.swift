@@ -24,7 +24,7 @@ struct Status: AsyncParsableCommand {
 
     func run() async throws {
         let terminal = Terminal.standardOutput
-        let config = try await database.resolve(.standardError)
+        let config = try await database.resolve(.standardError, fallback: .none(command: "status"))
         let plan = try await Migrator(config: config, directory: MigrationDirectory(path: database.migrationsPath)).plan()
         if output.json {
             try JSONOutput.print(Report(
@@ -38,7 +38,7 @@ struct Status: AsyncParsableCommand {
                 let status = String(entry.status.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0))
                 let color = entry.status == .applied ? 32 : (entry.status == .pending ? 33 : 31)
                 let applied = entry.appliedAt.map { "  applied \(formatter.string(from: $0))" } ?? ""
-                terminal.line("\(terminal.paint(status, color)) \(String(format: "%04lld", entry.version)) \(entry.name)\(applied)")
+                terminal.line(.colored(status, color), .plain(" \(String(format: "%04lld", entry.version)) \(entry.name)\(applied)"))
             }
             let counts = Dictionary(grouping: plan.entries, by: \.status).mapValues(\.count)
             terminal.line(counts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) \($0.key.rawValue)" }.joined(separator: ", "))

@@ -14,7 +14,7 @@ struct StudioCommand: AsyncParsableCommand {
     var readOnly = false
 
     func run() async throws {
-        let config = try await database.resolve(.standardError)
+        let config = try await database.resolve(.standardError, fallback: .localCluster)
         try await StudioApp(config: config, readOnly: readOnly).run()
     }
 }

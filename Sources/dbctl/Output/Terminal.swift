@@ -1,6 +1,12 @@
 import Foundation
+import PGKit
 
 /// Writes dbctl's human output: colour only when the stream is a terminal and NO_COLOR is unset.
+///
+/// Every piece of text is escaped with ``TerminalSafeText`` before it is written, wherever it
+/// came from (table and migration names, server messages, file names): the only escape
+/// sequences dbctl writes are its own colours. Messages keep their line breaks (`error`,
+/// `line(_:)`); one-line messages and the pieces of a line do not.
 struct Terminal: Sendable {
     let handle: FileHandle
     let usesColor: Bool
@@ -17,18 +23,39 @@ struct Terminal: Sendable {
     /// Whether standard input is a terminal someone can answer prompts on.
     static var isInteractive: Bool { isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 }
 
-    func line(_ text: String) { handle.write(Data((text + "\n").utf8)) }
+    /// Part of a line, in a colour (an SGR code such as 32 for green) or plain.
+    struct Piece {
+        let text: String
+        let color: Int?
 
-    func success(_ text: String) { line(paint("✓ ", 32) + text) }
-    func note(_ text: String) { line(paint(text, 2)) }
-    func warning(_ text: String) { line(paint("warning: ", 33) + text) }
-    func error(_ text: String) { line(paint("error: ", 31) + Redaction.redact(text)) }
-
-    func paint(_ text: String, _ code: Int) -> String {
-        usesColor ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+        static func plain(_ text: String) -> Piece { Piece(text: text, color: nil) }
+        static func colored(_ text: String, _ color: Int) -> Piece { Piece(text: text, color: color) }
     }
 
-    func bold(_ text: String) -> String { paint(text, 1) }
+    /// A message that may span lines.
+    func line(_ text: String) { write(TerminalSafeText.escaping(text, layout: .multiLine)) }
+
+    /// One line made of pieces, each escaped and painted on its own.
+    func line(_ pieces: Piece...) {
+        write(pieces.map { piece in
+            let text = TerminalSafeText.escaping(piece.text)
+            return piece.color.map { paint(text, $0) } ?? text
+        }.joined())
+    }
+
+    func success(_ text: String) { write(paint("✓ ", 32) + TerminalSafeText.escaping(text)) }
+    func note(_ text: String) { write(paint(TerminalSafeText.escaping(text), 2)) }
+    func warning(_ text: String) { write(paint("warning: ", 33) + TerminalSafeText.escaping(text)) }
+    func error(_ text: String) { write(paint("error: ", 31) + TerminalSafeText.escaping(Redaction.redact(text), layout: .multiLine)) }
+
+    /// Asks a question on this stream, without a line break after it.
+    func prompt(_ text: String) { handle.write(Data(TerminalSafeText.escaping(text).utf8)) }
+
+    private func write(_ line: String) { handle.write(Data((line + "\n").utf8)) }
+
+    private func paint(_ text: String, _ code: Int) -> String {
+        usesColor ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
 }
 
 /// Removes passwords from any text dbctl prints, whatever produced it.
