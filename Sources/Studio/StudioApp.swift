@@ -78,13 +78,15 @@ public struct StudioApp: Sendable {
         var page = StudioState.Page()
         page.columns = table.columns
         let keyCount = max(1, table.primaryKey.count)
+        let keyStart = query.keyColumnStart(for: table)
         for row in result {
             var values: [String?] = []
             for index in 0..<table.columns.count { values.append(try row.decode(String?.self, at: index)) }
             var key: [String] = []
-            for index in 0..<keyCount { key.append(try row.decode(String?.self, at: table.columns.count + index) ?? "") }
+            for index in 0..<keyCount { key.append(try row.decode(String?.self, at: keyStart + index) ?? "") }
             page.rows.append(values)
             page.keys.append(key)
+            if keyStart > table.columns.count { page.sortValues.append(try row.decode(String?.self, at: table.columns.count)) }
         }
         return page
     }
@@ -94,6 +96,7 @@ public struct StudioApp: Sendable {
     func export(_ table: TableInfo, _ view: PageQuery, to path: String, _ connection: PGConnection) async throws -> Int {
         var query = view
         query.afterKey = nil
+        query.afterValue = nil
         query.offset = 0
         query.limit = Int.max
         let statement = query.sql(for: table)

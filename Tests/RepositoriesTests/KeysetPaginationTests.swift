@@ -39,8 +39,8 @@ import Testing
         let deep = try await conn.query("SELECT created_at::text, id::text FROM messages WHERE session_id = \(session.id) ORDER BY created_at, id OFFSET 29000 LIMIT 1").first!
         let (value, key) = try deep.decode((String, String).self)
         func page(after cursor: (String?, String)?) -> PGQuery {
-            KeysetPage(sortColumn: "created_at", sortType: "timestamp with time zone", sortIsNullable: false, key: "id", keyType: "uuid",
-                       descending: false, cursor: cursor, limit: 50)
+            PGKeysetPage(sortColumn: "created_at", sortType: "timestamp with time zone", sortIsNullable: false, key: ["id"], keyTypes: ["uuid"],
+                         descending: false, cursor: cursor.map { ($0.0, [$0.1]) }, limit: 50)
                 .query(selectList: Message.selectList, table: "\"messages\"", filter: "\"session_id\" = \(session.id)")
         }
         let first = try await explain(page(after: nil), on: conn)
@@ -95,16 +95,18 @@ import Testing
     }
 
     @Test func indexCoverageRecognisesWhatServesAnOrder() {
-        let userCreated = IndexCoverage.Index(columns: ["user_id", "created_at", "id"], descending: [false, false, false], unique: false)
-        #expect(IndexCoverage.serves(userCreated, equality: ["user_id"], sort: "created_at", key: "id"))
-        #expect(!IndexCoverage.serves(userCreated, equality: [], sort: "created_at", key: "id"))
-        let mixed = IndexCoverage.Index(columns: ["user_id", "created_at", "id"], descending: [false, true, false], unique: false)
-        #expect(!IndexCoverage.serves(mixed, equality: ["user_id"], sort: "created_at", key: "id"), "a mixed-direction index cannot be scanned in one order")
-        let withoutKey = IndexCoverage.Index(columns: ["user_id", "created_at"], descending: [false, true], unique: false)
-        #expect(!IndexCoverage.serves(withoutKey, equality: ["user_id"], sort: "created_at", key: "id"))
-        let uniqueName = IndexCoverage.Index(columns: ["name"], descending: [false], unique: true)
-        #expect(IndexCoverage.serves(uniqueName, equality: [], sort: "name", key: "id"))
-        let primaryKey = IndexCoverage.Index(columns: ["id"], descending: [false], unique: true)
-        #expect(IndexCoverage.serves(primaryKey, equality: [], sort: "id", key: "id"))
+        typealias Index = PGIndexCoverage.Index
+        let userCreated = Index(columns: ["user_id", "created_at", "id"], descending: [false, false, false], unique: false)
+        #expect(userCreated.serves(equality: ["user_id"], sort: "created_at", key: ["id"]))
+        #expect(!userCreated.serves(equality: [], sort: "created_at", key: ["id"]))
+        let mixed = Index(columns: ["user_id", "created_at", "id"], descending: [false, true, false], unique: false)
+        #expect(!mixed.serves(equality: ["user_id"], sort: "created_at", key: ["id"]), "a mixed-direction index cannot be scanned in one order")
+        let withoutKey = Index(columns: ["user_id", "created_at"], descending: [false, true], unique: false)
+        #expect(!withoutKey.serves(equality: ["user_id"], sort: "created_at", key: ["id"]))
+        #expect(Index(columns: ["name"], descending: [false], unique: true).serves(equality: [], sort: "name", key: ["id"]))
+        #expect(Index(columns: ["id"], descending: [false], unique: true).serves(equality: [], sort: "id", key: ["id"]))
+        let composite = Index(columns: ["amount", "a", "b"], descending: [false, false, false], unique: false)
+        #expect(composite.serves(equality: [], sort: "amount", key: ["a", "b"]))
+        #expect(!composite.serves(equality: [], sort: "amount", key: ["b", "a"]))
     }
 }

@@ -49,9 +49,35 @@ import Testing
         #expect(state.query.order == .column("created_at", descending: false))
         _ = state.handle(.character("s"))
         #expect(state.query.order == .column("created_at", descending: true))
-        #expect(state.query.sql(for: Self.sessions).sql.contains(#"ORDER BY "created_at" DESC NULLS LAST, "id" DESC"#))
+        #expect(state.query.sql(for: Self.sessions).sql.contains(#"ORDER BY "created_at" DESC, "id" DESC"#))
+        #expect(state.message?.contains("no index on (created_at, id)") == true, "the status line says the view pages by offset")
         _ = state.handle(.character("s"))
         #expect(state.query.order == .primaryKey(descending: false))
+    }
+
+    @Test func aSortAnIndexServesPagesByKeysetOnTheColumnAndTheKey() {
+        var indexed = Self.sessions
+        indexed.indexes = [PGIndexCoverage.Index(columns: ["created_at", "id"], descending: [false, false], unique: false)]
+        var state = StudioState(tables: [indexed], readOnly: false)
+        _ = state.selectTable(0)
+        state.query.limit = 2
+        state.cursorColumn = 2
+        var page = StudioState.Page()
+        page.columns = indexed.columns
+        page.rows = [["s1", "u1", "2025-01-01 00:00:00+00"], ["s2", nil, "2025-01-02 00:00:00+00"]]
+        page.keys = [["s1"], ["s2"]]
+        page.sortValues = ["2025-01-01 00:00:00+00", "2025-01-02 00:00:00+00"]
+        state.show(page)
+        state.focus = .grid
+        _ = state.handle(.character("s"))
+        state.show(page)
+        #expect(state.message == nil)
+        #expect(state.handle(.pageDown) == .loadPage)
+        #expect(state.query.afterValue == PageQuery.ColumnCursor(value: "2025-01-02 00:00:00+00", key: ["s2"]))
+        #expect(state.query.offset == 0)
+        let sql = state.query.sql(for: indexed).sql
+        #expect(sql.contains(#"("created_at", "id") > (CAST($1 AS timestamp with time zone), CAST($2 AS uuid))"#), "\(sql)")
+        #expect(!sql.contains("OFFSET"))
     }
 
     @Test func filtersBindValuesCastToTheColumnType() throws {

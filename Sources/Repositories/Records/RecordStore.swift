@@ -88,10 +88,10 @@ public struct RecordStore<Record: TableRecord>: Sendable {
             cursor = try PageCursor.decode(after)
             guard cursor!.column == order.column, cursor!.descending == order.descending else { throw RepositoryError.invalidCursor }
         }
-        let plan = KeysetPage(sortColumn: order.column, sortType: Record.columnType(order.column),
-                              sortIsNullable: order.column != Record.primaryKey && Record.nullableColumns.contains(order.column),
-                              key: Record.primaryKey, keyType: Record.columnType(Record.primaryKey),
-                              descending: order.descending, cursor: cursor.map { ($0.value, $0.key) }, limit: page.limit)
+        let plan = PGKeysetPage(sortColumn: order.column, sortType: Record.columnType(order.column),
+                                sortIsNullable: order.column != Record.primaryKey && Record.nullableColumns.contains(order.column),
+                                key: [Record.primaryKey], keyTypes: [Record.columnType(Record.primaryKey)],
+                                descending: order.descending, cursor: cursor.map { ($0.value, [$0.key]) }, limit: page.limit)
         let query = plan.query(selectList: Record.selectList, table: table, filter: filter?.fragment)
         let rows: PGQueryResult
         do {

@@ -5,7 +5,8 @@ public struct PageQuery: Sendable, Equatable {
     public enum Order: Sendable, Equatable {
         /// By primary key: keyset paging (`WHERE key > last`), cheap on any table size.
         case primaryKey(descending: Bool)
-        /// By another column: ties broken by the key, paged by offset.
+        /// By another column, ties broken by the key: keyset pages on (column, key) when an
+        /// index serves that order (`TableInfo.seeksWhenSorted(by:)`), by offset otherwise.
         case column(String, descending: Bool)
     }
 
@@ -13,11 +14,27 @@ public struct PageQuery: Sendable, Equatable {
     public var filter: StudioFilter?
     /// The last key of the previous page (keyset order), as text.
     public var afterKey: [String]?
-    /// Rows to skip (column order).
+    /// Where the previous page sorted by a column ended (keyset column order): the sort value
+    /// as text (nil for NULL) and the key.
+    public var afterValue: ColumnCursor?
+    /// Rows to skip (column order without an index).
     public var offset = 0
+
+    /// The last row of a page sorted by a column.
+    public struct ColumnCursor: Sendable, Equatable {
+        public var value: String?
+        public var key: [String]
+    }
     public var limit = 100
 
     public init() {}
+
+    /// Where the key columns start in a row of `sql(for:)`'s result: after the displayed
+    /// columns, and in keyset column order after the sort value too.
+    public func keyColumnStart(for table: TableInfo) -> Int {
+        if case .column(let name, _) = order, table.seeksWhenSorted(by: name) { return table.columns.count + 1 }
+        return table.columns.count
+    }
 
     /// The statement for one page: every column as text (for display) plus the key columns,
     /// values bound as parameters, identifiers quoted.
@@ -43,8 +60,15 @@ public struct PageQuery: Sendable, Equatable {
             }
             query.sql += " ORDER BY " + key.map { "\($0) \(descending ? "DESC" : "ASC")" }.joined(separator: ", ")
         case .column(let name, let descending):
+            if table.seeksWhenSorted(by: name), let column = table.column(named: name) {
+                let page = PGKeysetPage(
+                    sortColumn: name, sortType: column.type, sortIsNullable: column.isNullable, key: table.primaryKey,
+                    keyTypes: table.primaryKey.map { table.column(named: $0)?.type ?? "text" }, descending: descending,
+                    cursor: afterValue.map { ($0.value, $0.key) }, limit: limit - 1)
+                return page.query(selectList: columns.joined(separator: ", "), table: PGQuery.quoteIdentifier(table.name), filter: filter?.sql(for: table))
+            }
             let direction = descending ? "DESC" : "ASC"
-            query.sql += " ORDER BY \(PGQuery.quoteIdentifier(name)) \(direction) NULLS LAST, " + key.map { "\($0) \(direction)" }.joined(separator: ", ")
+            query.sql += " ORDER BY \(PGQuery.quoteIdentifier(name)) \(direction), " + key.map { "\($0) \(direction)" }.joined(separator: ", ")
             if offset > 0 { query.sql += " OFFSET \(offset)" }
         }
         query.sql += " LIMIT \(limit)"

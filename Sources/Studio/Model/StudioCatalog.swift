@@ -30,6 +30,20 @@ public enum StudioCatalog {
             WHERE n.nspname = \(schema) AND con.contype IN ('p', 'f')
             ORDER BY con.conname
             """)
+        let indexRows = try await connection.query("""
+            SELECT t.relname::text,
+                   array(SELECT a.attname::text FROM unnest(i.indkey) WITH ORDINALITY AS k(attnum, n)
+                         JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum ORDER BY k.n),
+                   array(SELECT (o & 1) = 1 FROM unnest(i.indoption::int2[]) AS o), i.indisunique
+            FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+            JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam
+            WHERE n.nspname = \(schema) AND am.amname = 'btree' AND i.indpred IS NULL AND i.indexprs IS NULL
+            """)
+        var indexes: [String: [PGIndexCoverage.Index]] = [:]
+        for row in indexRows {
+            let (table, indexColumns, descending, unique) = try row.decode((String, [String], [Bool], Bool).self)
+            indexes[table, default: []].append(PGIndexCoverage.Index(columns: indexColumns, descending: descending, unique: unique))
+        }
         var columns: [Int64: [TableInfo.Column]] = [:]
         for row in columnRows {
             let (oid, name, type, nullable) = try row.decode((Int64, String, String, Bool).self)
@@ -56,7 +70,8 @@ public enum StudioCatalog {
             tables.append(TableInfo(
                 name: name, isView: kind == "v" || kind == "m", columns: columns[oid] ?? [], primaryKey: primaryKeys[name] ?? [],
                 rowCount: count, rowCountIsExact: exact,
-                foreignKeys: foreignKeys.filter { $0.table == name }, referencedBy: foreignKeys.filter { $0.referencedTable == name }))
+                foreignKeys: foreignKeys.filter { $0.table == name }, referencedBy: foreignKeys.filter { $0.referencedTable == name },
+                indexes: indexes[name] ?? []))
         }
         return tables
     }

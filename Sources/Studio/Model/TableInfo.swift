@@ -27,6 +27,15 @@ public struct TableInfo: Sendable, Equatable {
     public let foreignKeys: [ForeignKey]
     /// Foreign keys of other tables that point at this one.
     public let referencedBy: [ForeignKey]
+    /// The table's plain b-tree indexes, which decide how a sorted view pages.
+    public var indexes: [PGIndexCoverage.Index] = []
 
     public func column(named name: String) -> Column? { columns.first { $0.name == name } }
+
+    /// Whether pages sorted by `column` can seek (keyset pages on the column and the key):
+    /// an index on (column, key...) serves the order. Otherwise they page by offset, each page
+    /// reading every row before it.
+    public func seeksWhenSorted(by column: String) -> Bool {
+        !primaryKey.isEmpty && indexes.contains { $0.serves(equality: [], sort: column, key: primaryKey) }
+    }
 }

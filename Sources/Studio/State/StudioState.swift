@@ -34,6 +34,8 @@ public struct StudioState: Sendable {
         public var columns: [TableInfo.Column] = []
         public var rows: [[String?]] = []
         public var keys: [[String]] = []
+        /// Each row's sort value as text, when the page is sorted by a column with keyset pages.
+        public var sortValues: [String?] = []
         /// Results of an ad-hoc SQL statement rather than of the selected table.
         public var isAdHoc = false
     }
@@ -154,6 +156,7 @@ public struct StudioState: Sendable {
     mutating func reload() -> Effect {
         earlierPages = []
         query.afterKey = nil
+        query.afterValue = nil
         query.offset = 0
         cursorRow = 0
         cursorColumn = min(cursorColumn, max(0, (table?.columns.count ?? 1) - 1))
@@ -166,7 +169,12 @@ public struct StudioState: Sendable {
         earlierPages.append(query)
         switch query.order {
         case .primaryKey: query.afterKey = page.keys.last
-        case .column: query.offset += query.limit
+        case .column(let name, _):
+            if let table, table.seeksWhenSorted(by: name), let key = page.keys.last {
+                query.afterValue = PageQuery.ColumnCursor(value: page.sortValues.last ?? nil, key: key)
+            } else {
+                query.offset += query.limit
+            }
         }
         cursorRow = 0
         return .loadPage
@@ -186,6 +194,10 @@ public struct StudioState: Sendable {
         case .column(let name, false) where name == column.name: query.order = .column(column.name, descending: true)
         case .column(let name, true) where name == column.name: query.order = .primaryKey(descending: false)
         default: query.order = .column(column.name, descending: false)
+        }
+        if case .column(let name, _) = query.order, let table, !table.seeksWhenSorted(by: name) {
+            let key = table.primaryKey.isEmpty ? "a primary key" : table.primaryKey.joined(separator: ", ")
+            message = "sorted by \(name): no index on (\(name), \(key)), so each page reads every row before it"
         }
         return reload()
     }
