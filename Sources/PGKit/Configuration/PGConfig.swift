@@ -34,6 +34,15 @@ public struct PGConfig: Sendable, CustomStringConvertible {
     /// peer that TCP keepalives cannot see), the connection is closed and the caller gets
     /// `.timedOut`. Five minutes by default, so nothing waits forever; the migrator turns it off.
     public var queryTimeout: Duration? = .seconds(300)
+    /// The schema to use (URL: `schema=chat`, as Prisma's URLs say it): sessions start with
+    /// `search_path` set to it, and dbctl migrates and generates it. nil: the server's default.
+    public var schema: String?
+    /// How many connections a pool opened with this configuration holds at most, unless its
+    /// `PGPoolConfiguration` says (URL: `connection_limit=N`, Prisma's name).
+    public var poolSize: Int?
+    /// How long a pool's caller waits for a connection, unless its `PGPoolConfiguration` says
+    /// (URL: `pool_timeout=S` in seconds, Prisma's name; 0 waits without limit).
+    public var poolAcquireTimeout: Duration?
 
     /// Parses a URL or `key=value` string. Errors never contain the password.
     public init(_ connectionString: String) throws(PGError) {
@@ -119,7 +128,11 @@ public struct PGConfig: Sendable, CustomStringConvertible {
         return components
     }
 
-    static let pgkitKeys: Set<String> = ["pgbouncer", "statement_cache_capacity", "log_parameter_values", "query_timeout"]
+    static let pgkitKeys: Set<String> = [
+        "pgbouncer", "statement_cache_capacity", "log_parameter_values", "query_timeout",
+        // Prisma's URL parameters that mean something here, and those refused with advice.
+        "schema", "connection_limit", "pool_timeout", "statement_cache_size", "sslidentity", "sslaccept", "socket_timeout",
+    ]
 
     private mutating func apply(_ settings: [String: String]) throws(PGError) {
         for (key, value) in settings {
@@ -137,11 +150,30 @@ public struct PGConfig: Sendable, CustomStringConvertible {
                     throw PGError(.invalidConfiguration, "query_timeout must look like 30s, 500ms or 2m")
                 }
                 queryTimeout = timeout
-            case "statement_cache_capacity":
+            case "statement_cache_capacity", "statement_cache_size":
                 guard let capacity = Int(value), capacity >= 0 else {
-                    throw PGError(.invalidConfiguration, "statement_cache_capacity must be a non-negative integer")
+                    throw PGError(.invalidConfiguration, "\(key) must be a non-negative integer")
                 }
                 statementCacheCapacity = capacity
+            case "schema":
+                guard !value.isEmpty, value.utf8.count < 64, !value.contains("\u{0}") else {
+                    throw PGError(.invalidConfiguration, "schema must be a schema name (1 to 63 bytes)")
+                }
+                schema = value
+            case "connection_limit":
+                guard let limit = Int(value), limit >= 1 else { throw PGError(.invalidConfiguration, "connection_limit must be a positive integer") }
+                poolSize = limit
+            case "pool_timeout":
+                guard let seconds = Double(value), seconds >= 0, seconds.isFinite else {
+                    throw PGError(.invalidConfiguration, "pool_timeout must be a number of seconds")
+                }
+                poolAcquireTimeout = seconds == 0 ? .seconds(Int64.max / 4_000_000_000) : .milliseconds(Int64(seconds * 1000))
+            case "sslidentity":
+                throw PGError(.invalidConfiguration, "sslidentity (a PKCS#12 file) has no libpq equivalent: convert it with `openssl pkcs12 -in identity.p12 -nokeys -out client.crt` and `-nocerts -nodes -out client.key`, then use sslcert= and sslkey=")
+            case "sslaccept":
+                throw PGError(.invalidConfiguration, "sslaccept is Prisma's; use sslmode=verify-full (strict) or sslmode=require (accept any certificate)")
+            case "socket_timeout":
+                throw PGError(.invalidConfiguration, "socket_timeout is Prisma's; use query_timeout=30s (PGKit's limit per statement) and tcp_user_timeout")
             default: break
             }
         }

@@ -48,11 +48,12 @@ final class LibPQSession: @unchecked Sendable {
         // written from a `Date` then reads back as the same instant (see "Types and codecs").
         // Behind PgBouncer, which refuses startup options, set the server's own timezone.
         if !config.usesUnnamedStatements {
-            let options = parameters.last(where: { $0.key == "options" })?.value ?? ""
-            if !options.lowercased().contains("timezone") {
-                parameters.removeAll { $0.key == "options" }
-                parameters.append(.init(key: "options", value: (options.isEmpty ? "" : options + " ") + "-c TimeZone=UTC"))
-            }
+            var options = parameters.last(where: { $0.key == "options" })?.value ?? ""
+            if !options.lowercased().contains("timezone") { options += (options.isEmpty ? "" : " ") + "-c TimeZone=UTC" }
+            // `schema=` in the URL (Prisma's spelling) is the session's search path.
+            if let schema = config.schema { options += " -c search_path=" + Self.optionValue(PGQuery.quoteIdentifier(schema)) }
+            parameters.removeAll { $0.key == "options" }
+            parameters.append(.init(key: "options", value: options))
         }
         setDefault("keepalives", "1")
         setDefault("keepalives_idle", "15")
@@ -86,6 +87,11 @@ final class LibPQSession: @unchecked Sendable {
             throw error
         }
         return session
+    }
+
+    /// A value for libpq's `options` (`-c name=value`): spaces and backslashes escaped.
+    static func optionValue(_ value: String) -> String {
+        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: " ", with: "\\ ")
     }
 
     /// The SQLSTATE the server sent with a refused connection, recognised from libpq's message

@@ -49,7 +49,14 @@ public final class PGPool: Sendable {
 
     private let state: Mutex<State>
 
-    public init(config: PGConfig, configuration: PGPoolConfiguration = PGPoolConfiguration(), logger: Logger = Logger(label: "pgkit.pool")) {
+    /// A pool for `config`. Without a `configuration`, the defaults, with the size and acquire
+    /// timeout the configuration's URL asks for (`connection_limit`, `pool_timeout`).
+    public init(config: PGConfig, configuration given: PGPoolConfiguration? = nil, logger: Logger = Logger(label: "pgkit.pool")) {
+        var configuration = given ?? PGPoolConfiguration()
+        if given == nil {
+            if let size = config.poolSize { configuration.maxConnections = max(size, configuration.minConnections) }
+            if let timeout = config.poolAcquireTimeout { configuration.acquireTimeout = timeout }
+        }
         self.config = config
         self.configuration = configuration
         self.logger = logger
