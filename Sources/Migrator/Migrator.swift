@@ -118,8 +118,9 @@ public struct Migrator: Sendable {
     }
 
     /// Proves that every migration replays cleanly from an empty database: applies them all on
-    /// a throwaway database on the same server (Prisma's shadow database), then drops it.
-    public func verifyReplayOnShadowDatabase() async throws {
+    /// a throwaway database on the same server (Prisma's shadow database), runs `inspect` on
+    /// the result (checks of the schema the migrations make), then drops it.
+    public func verifyReplayOnShadowDatabase(inspect: (PGConfig) async throws -> Void = { _ in }) async throws {
         let shadowName = "dbctl_shadow_\(getpid())_\(UInt32.random(in: 0...UInt32.max))"
         try await withConnection { connection in
             try await connection.executeScript("CREATE DATABASE \(PGQuery.quoteIdentifier(shadowName))")
@@ -127,6 +128,7 @@ public struct Migrator: Sendable {
         let shadowConfig = config.withDatabase(shadowName)
         do {
             try await Migrator(config: shadowConfig, directory: directory).applyPending()
+            try await inspect(shadowConfig)
         } catch {
             try? await dropDatabase(shadowName)
             throw error

@@ -20,7 +20,18 @@ public struct ModelGenerator: Sendable {
 
         """
 
-    public init() {}
+    /// Modules the generated files import besides Foundation and PGKit (an app's models import
+    /// `Repositories`, where `TableRecord` lives).
+    public var imports: [String]
+    /// Vector sizes another module already defines (`Vector384` in Repositories): not generated.
+    public var providedVectorDimensions: Set<Int>
+
+    public init(imports: [String] = [], providedVectorDimensions: Set<Int> = []) {
+        self.imports = imports
+        self.providedVectorDimensions = providedVectorDimensions
+    }
+
+    private var importLines: String { imports.map { "import \($0)\n" }.joined() }
 
     /// The files for `tables`, sorted by name; `warnings` lists columns left out.
     public func generate(_ tables: [TableSchema]) -> (files: [File], warnings: [String]) {
@@ -33,6 +44,7 @@ public struct ModelGenerator: Sendable {
             files.append(File(name: SwiftNaming.typeName(forTable: table.name) + ".swift", contents: contents))
             for column in table.columns { if let size = column.vectorDimensions { dimensions.insert(size) } }
         }
+        dimensions.subtract(providedVectorDimensions)
         if !dimensions.isEmpty { files.append(File(name: "Vectors.swift", contents: vectors(dimensions.sorted()))) }
         return (files.sorted { $0.name < $1.name }, warnings)
     }
@@ -56,7 +68,7 @@ public struct ModelGenerator: Sendable {
             fields.append(Field(column: column, property: SwiftNaming.propertyName(forColumn: column.name), type: type))
         }
         let key = table.primaryKey.count == 1 ? fields.first { $0.column.name == table.primaryKey[0] } : nil
-        var out = Self.header + "\nimport Foundation\nimport PGKit\n\n"
+        var out = Self.header + "\nimport Foundation\nimport PGKit\n" + importLines + "\n"
 
         out += "/// A row of `\(table.name)`.\n"
         out += "public struct \(typeName): \(key == nil ? "PGRowDecodable, Sendable, Hashable, Codable" : "TableRecord") {\n"
@@ -140,7 +152,7 @@ public struct ModelGenerator: Sendable {
     }
 
     private func vectors(_ dimensions: [Int]) -> String {
-        var out = Self.header + "\nimport PGKit\n"
+        var out = Self.header + "\nimport PGKit\n" + importLines
         for size in dimensions {
             out += """
 

@@ -68,11 +68,12 @@ public final class Database: Sendable {
     /// and a `.env` that cannot be read or parsed throws too (naming the file and line). For a
     /// development machine, ``connectOrStartLocal(_:pool:rowLevelSecurity:logger:)`` falls back
     /// to the local cluster instead.
-    public static func connect(_ url: String? = nil, pool configuration: PGPoolConfiguration = PGPoolConfiguration(),
+    public static func connect(_ url: String? = nil, pool configuration: PGPoolConfiguration? = nil,
                                rowLevelSecurity: Bool = false,
                                environment: [String: String] = ProcessInfo.processInfo.environment,
                                directory: String = FileManager.default.currentDirectoryPath) async throws -> Database {
-        guard let resolved = try PGConfig.resolve(explicit: url, environment: environment, directory: directory) else {
+        let root = try PGKitProject.find(from: directory).root.path
+        guard let resolved = try PGConfig.resolve(explicit: url, environment: environment, directory: root) else {
             throw PGError(.invalidConfiguration, """
                 no database configured: pass a URL to Database.connect(_:), set DATABASE_URL, or put DATABASE_URL=... in .env \
                 (on a development machine, Database.connectOrStartLocal() uses the local cluster instead)
@@ -89,7 +90,7 @@ public final class Database: Sendable {
     /// ```swift
     /// let db = try await Database.connectOrStartLocal()   // a laptop without DATABASE_URL
     /// ```
-    public static func connectOrStartLocal(_ url: String? = nil, pool configuration: PGPoolConfiguration = PGPoolConfiguration(),
+    public static func connectOrStartLocal(_ url: String? = nil, pool configuration: PGPoolConfiguration? = nil,
                                            rowLevelSecurity: Bool = false,
                                            environment: [String: String] = ProcessInfo.processInfo.environment,
                                            directory: String = FileManager.default.currentDirectoryPath,
@@ -98,7 +99,7 @@ public final class Database: Sendable {
         let (config, source) = try await PGConfig.resolveOrStartLocal(
             explicit: url, environment: environment, directory: directory, announce: { _ in started = true })
         if source == .localCluster {
-            let cluster = LocalCluster(projectDirectory: directory)
+            let cluster = LocalCluster(projectDirectory: try PGKitProject.find(from: directory).root.path)
             logger.info("\(started ? "started" : "using") the local PostgreSQL cluster (no database configured)", metadata: [
                 "cluster": "\(cluster.directory.path)", "database": "\(config.database ?? "")", "port": "\(config.port ?? 0)",
             ])
@@ -106,7 +107,7 @@ public final class Database: Sendable {
         return try await open(config, configuration, rowLevelSecurity)
     }
 
-    private static func open(_ config: PGConfig, _ configuration: PGPoolConfiguration, _ rowLevelSecurity: Bool) async throws -> Database {
+    private static func open(_ config: PGConfig, _ configuration: PGPoolConfiguration?, _ rowLevelSecurity: Bool) async throws -> Database {
         let pool = PGPool(config: config, configuration: configuration)
         do {
             try await pool.query("SELECT 1")

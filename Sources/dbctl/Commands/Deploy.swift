@@ -25,7 +25,7 @@ struct Deploy: AsyncParsableCommand {
     func run() async throws {
         let terminal = Terminal.standardError
         let config = try await database.resolve(terminal, fallback: .none(command: "deploy"))
-        let migrator = Migrator(config: config, directory: MigrationDirectory(path: database.migrationsPath),
+        let migrator = Migrator(config: config, directory: MigrationDirectory(path: try database.migrationsPath),
                                 lockTimeout: .seconds(lockTimeout), onEvent: MigrationReporter.handler(terminal))
         let applied = try await migrator.applyPending()
         if output.json {

@@ -19,7 +19,7 @@ struct Down: AsyncParsableCommand {
     func run() async throws {
         let terminal = Terminal.standardError
         let config = try await database.resolve(terminal, fallback: .none(command: "down"))
-        let migrator = Migrator(config: config, directory: MigrationDirectory(path: database.migrationsPath),
+        let migrator = Migrator(config: config, directory: MigrationDirectory(path: try database.migrationsPath),
                                 onEvent: MigrationReporter.handler(terminal))
         let reverted = try await migrator.revert(steps: steps)
         terminal.success("reverted \(reverted.count) migration(s)")

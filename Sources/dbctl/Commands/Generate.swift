@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import LocalPostgres
 import ModelGenerator
 import PGKit
+import Repositories
 
 /// `dbctl generate`: Swift models from the migrated database's schema.
 struct Generate: AsyncParsableCommand {
@@ -15,24 +17,28 @@ struct Generate: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(help: ArgumentHelp("Where the generated files go.", valueName: "path"))
-    var output: String = "Sources/Repositories/Generated"
+    @Option(help: ArgumentHelp("Where the generated files go. Default: pgkit.json's models directory, or Sources/Repositories/Generated.", valueName: "path"))
+    var output: String?
 
-    @Option(help: "The schema to read.")
-    var schema: String = "public"
+    @Option(help: "The schema to read. Default: pgkit.json's, the URL's schema=, or public.")
+    var schema: String?
 
     @Flag(help: "Write nothing; exit 1 when the files on disk differ from what the schema produces.")
     var check = false
 
     func run() async throws {
         let terminal = Terminal.standardError
+        let project = try database.project()
         let config = try await database.resolve(terminal, fallback: .localCluster)  // reads the schema only: safe on the local cluster
+        let schema = self.schema ?? config.schema ?? project.configuration.schema
         let connection = try await PGConnection.connect(config)
         let tables = try await SchemaIntrospector.tables(on: connection, schema: schema)
         await connection.close()
-        let (files, warnings) = ModelGenerator().generate(tables)
+        let models = ProjectModels(project: project, output: output)
+        let (files, warnings) = try models.files(for: tables)
         for warning in warnings { terminal.warning(warning) }
-        let directory = URL(fileURLWithPath: output)
+        let directory = models.directory
+        let outputPath = directory.path
         if check {
             let differences = try ModelGenerator.differences(files, in: directory)
             guard differences.isEmpty else {
@@ -41,7 +47,7 @@ struct Generate: AsyncParsableCommand {
             terminal.success("generated models match the schema (\(files.count) files)")
         } else {
             try ModelGenerator.write(files, to: directory)
-            terminal.success("wrote \(files.count) files to \(output)")
+            terminal.success("wrote \(files.count) files to \(outputPath)")
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LocalPostgres
 import Migrator
 
 /// `dbctl migrate`: the development loop (Prisma's `migrate dev`).
@@ -30,20 +31,26 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         let terminal = Terminal.standardError
-        let directory = MigrationDirectory(path: database.migrationsPath)
+        let directory = MigrationDirectory(path: try database.migrationsPath)
         if let name {
             let (up, down) = try directory.createMigration(named: name)
-            terminal.success("created \(database.migrationsPath)/\(up.lastPathComponent) and \(down.lastPathComponent)")
+            terminal.success("created \(try database.migrationsPath)/\(up.lastPathComponent) and \(down.lastPathComponent)")
             if createOnly { return }
         }
         let config = try await database.resolve(terminal, fallback: .localCluster)
         let migrator = Migrator(config: config, directory: directory, onEvent: MigrationReporter.handler(terminal))
+        let project = try database.project()
+        let schema = config.schema ?? project.configuration.schema
         if !noShadow {
             terminal.note("Replaying every migration on a shadow database...")
-            try await migrator.verifyReplayOnShadowDatabase()
+            try await migrator.verifyReplayOnShadowDatabase { shadow in
+                // An app's migrations must keep every column the chat repositories read.
+                if ChatSchemaCheck.applies(to: project) { try await ChatSchemaCheck.verify(shadow, schema: schema) }
+            }
             terminal.success("all migrations replay cleanly from an empty database")
         }
         let applied = try await migrator.applyPending(skipEmpty: true)
+        if noShadow, ChatSchemaCheck.applies(to: project) { try await ChatSchemaCheck.verify(config, schema: schema) }
         terminal.success(applied.isEmpty ? "nothing to apply" : "applied \(applied.count) migration(s)")
     }
 }

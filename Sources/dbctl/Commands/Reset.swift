@@ -29,7 +29,7 @@ struct Reset: AsyncParsableCommand {
                 throw DBCtlFailure(message: "not confirmed; nothing was changed")
             }
         }
-        let migrator = Migrator(config: config, directory: MigrationDirectory(path: database.migrationsPath),
+        let migrator = Migrator(config: config, directory: MigrationDirectory(path: try database.migrationsPath),
                                 onEvent: MigrationReporter.handler(terminal))
         try await migrator.dropEverything()
         terminal.success("dropped everything in \(target)")

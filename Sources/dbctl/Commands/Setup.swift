@@ -31,17 +31,19 @@ struct Setup: AsyncParsableCommand {
         try await connection.executeScript("CREATE EXTENSION IF NOT EXISTS vector")
         await connection.close()
         terminal.success("pgvector is enabled")
-        let migrator = Migrator(config: config, directory: MigrationDirectory(path: database.migrationsPath),
+        let migrator = Migrator(config: config, directory: MigrationDirectory(path: try database.migrationsPath),
                                 onEvent: MigrationReporter.handler(terminal))
         let applied = try await migrator.applyPending()
         terminal.success(applied.isEmpty ? "migrations are up to date" : "applied \(applied.count) migration(s)")
-        if FileManager.default.fileExists(atPath: Self.generatedModels) {
+        let project = try database.project()
+        let models = ProjectModels(project: project)
+        if models.isApp || FileManager.default.fileExists(atPath: models.directory.path) {
             let connection = try await PGConnection.connect(config)
-            let tables = try await SchemaIntrospector.tables(on: connection)
+            let tables = try await SchemaIntrospector.tables(on: connection, schema: config.schema ?? project.configuration.schema)
             await connection.close()
-            let (files, _) = ModelGenerator().generate(tables)
-            try ModelGenerator.write(files, to: URL(fileURLWithPath: Self.generatedModels))
-            terminal.success("models in \(Self.generatedModels) match the schema")
+            let (files, _) = try models.files(for: tables)
+            try ModelGenerator.write(files, to: models.directory)
+            terminal.success("models in \(models.directory.path) match the schema")
         }
         if let appUser {
             guard let password = ProcessInfo.processInfo.environment[appPasswordEnv], !password.isEmpty else {
@@ -54,7 +56,4 @@ struct Setup: AsyncParsableCommand {
         }
         if seed { try await Seed.seed(config, terminal: terminal) }
     }
-
-    /// Where this package keeps its generated models; regenerated when present.
-    static let generatedModels = "Sources/Repositories/Generated"
 }

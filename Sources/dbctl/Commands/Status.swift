@@ -25,13 +25,13 @@ struct Status: AsyncParsableCommand {
     func run() async throws {
         let terminal = Terminal.standardOutput
         let config = try await database.resolve(.standardError, fallback: .none(command: "status"))
-        let plan = try await Migrator(config: config, directory: MigrationDirectory(path: database.migrationsPath)).plan()
+        let plan = try await Migrator(config: config, directory: MigrationDirectory(path: try database.migrationsPath)).plan()
         if output.json {
             try JSONOutput.print(Report(
                 migrations: plan.entries.map { .init(version: $0.version, name: $0.name, status: $0.status.rawValue, appliedAt: $0.appliedAt) },
                 upToDate: plan.isUpToDate))
         } else if plan.entries.isEmpty {
-            terminal.line("No migrations in \(database.migrationsPath)/.")
+            terminal.line("No migrations in \(try database.migrationsPath)/.")
         } else {
             let formatter = ISO8601DateFormatter()
             for entry in plan.entries {

@@ -9,8 +9,18 @@ struct DatabaseOptions: ParsableArguments {
             help: ArgumentHelp("The database to use (postgresql://...). Default: DATABASE_URL, then DATABASE_URL in ./.env; development commands then fall back to the local cluster.", valueName: "url"))
     var databaseURL: String?
 
-    @Option(name: .customLong("migrations"), help: ArgumentHelp("The migrations directory.", valueName: "path"))
-    var migrationsPath: String = "migrations"
+    @Option(name: .customLong("migrations"), help: ArgumentHelp("The migrations directory. Default: the project's (pgkit.json's \"migrations\", or migrations/ at the project root).", valueName: "path"))
+    var migrationsOption: String?
+
+    /// The project dbctl runs in: found from the working directory upwards (see `PGKitProject`).
+    func project() throws -> PGKitProject {
+        do { return try PGKitProject.find() } catch let error as PGKitProjectError { throw DBCtlFailure(message: "\(error)") }
+    }
+
+    /// The migrations directory: `--migrations`, or the project's.
+    var migrationsPath: String {
+        get throws { try migrationsOption ?? project().migrationsDirectory.path }
+    }
 
     /// What a command does when no database is configured.
     enum Fallback {
@@ -28,13 +38,14 @@ struct DatabaseOptions: ParsableArguments {
         do {
             switch fallback {
             case .none(let command):
-                guard let resolved = try PGConfig.resolve(explicit: databaseURL) else {
+                let root = try project().root.path
+                guard let resolved = try PGConfig.resolve(explicit: databaseURL, directory: root) else {
                     var message = """
                         no database configured; `dbctl \(command)` never uses the local development cluster. \
                         Name the database with --database-url postgresql://..., DATABASE_URL in the environment, \
                         or a DATABASE_URL=... line in ./.env
                         """
-                    if case .running = LocalCluster().status {
+                    if case .running = LocalCluster(projectDirectory: root).status {
                         message += " (the local development cluster is running; `export DATABASE_URL=$(dbctl db url)` selects it)"
                     }
                     throw DBCtlFailure(message: message)
@@ -42,7 +53,8 @@ struct DatabaseOptions: ParsableArguments {
                 warnAboutRepeatedURL(resolved.source, terminal)
                 return resolved.config
             case .localCluster:
-                let (config, source) = try await PGConfig.resolveOrStartLocal(explicit: databaseURL, announce: { terminal.note($0) })
+                let (config, source) = try await PGConfig.resolveOrStartLocal(
+                    explicit: databaseURL, directory: try project().root.path, announce: { terminal.note($0) })
                 if source == .localCluster {
                     terminal.note("No database configured (--database-url, DATABASE_URL, .env): using the local cluster in .dbctl/postgres, "
                         + "database \(config.database ?? "") on 127.0.0.1:\(config.port ?? 0)")
