@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "LocalPostgres", targets: ["LocalPostgres"]),
         .library(name: "Migrator", targets: ["Migrator"]),
         .library(name: "Repositories", targets: ["Repositories"]),
+        .library(name: "PGKitTesting", targets: ["PGKitTesting"]),
         .executable(name: "dbctl", targets: ["dbctl"]),
     ],
     dependencies: [
@@ -33,6 +34,7 @@ let package = Package(
         .target(name: "ModelGenerator", dependencies: ["PGKit"]),
         .target(name: "Studio", dependencies: ["PGKit"]),
         .target(name: "Repositories", dependencies: ["PGKit", "LocalPostgres", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "PGKitTesting", dependencies: ["PGKit", "LocalPostgres", "Migrator", "Repositories"]),
         .executableTarget(
             name: "dbctl",
             dependencies: [

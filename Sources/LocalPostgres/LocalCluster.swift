@@ -91,6 +91,13 @@ public struct LocalCluster: Sendable {
         try await ProcessRunner.forPostgres().run(binaries.path("pg_ctl"), ["-D", dataDirectory.path, "-m", mode.rawValue, "-w", "stop"])
     }
 
+    /// Stops the server at once (`pg_ctl -m immediate`), blocking the calling thread: for exit
+    /// handlers, which cannot wait for a task. Does nothing when it is not running.
+    public func stopImmediately() {
+        guard case .running = status, let binaries = try? PostgresBinaries.locate(), let runner = try? ProcessRunner.forPostgres() else { return }
+        _ = try? runner.runSynchronously(binaries.path("pg_ctl"), ["-D", dataDirectory.path, "-m", "immediate", "-w", "stop"])
+    }
+
     /// The port in `postmaster.pid` while the server runs (its fourth line).
     private func runningPort() -> Int? {
         let pidFile = dataDirectory.appendingPathComponent("postmaster.pid")

@@ -37,6 +37,12 @@ struct ProcessRunner: Sendable {
         }
     }
 
+    /// Runs `program` to completion on the calling thread; returns its exit status.
+    func runSynchronously(_ program: String, _ arguments: [String]) throws -> Int32 {
+        let argv = user.map { ["/usr/sbin/runuser", "-u", $0, "--", program] } ?? [program]
+        return try Self.spawnAndWait(argv + arguments).0
+    }
+
     private static func spawnAndWait(_ arguments: [String]) throws -> (Int32, String) {
         let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("pgkit-\(UUID().uuidString).log").path
         defer { unlink(outputPath) }
