@@ -9,8 +9,7 @@
 /// let hits = try await conn.query("SELECT id FROM notes WHERE search @@ \(query)")
 /// ```
 ///
-/// The empty query (`""`) can be read but not sent: the server's binary input refuses it.
-/// Lexemes of 2047 bytes or more, and phrase distances above 16384, are refused with
+/// The empty query (`""`) is a query that matches nothing, as `''::tsquery` is. Lexemes of 2047 bytes or more, and phrase distances above 16384, are refused with
 /// `.invalidParameter`. Reading a `tsquery` column into `String` gives the same text.
 public struct PGTSQuery: Hashable, Sendable, CustomStringConvertible {
     indirect enum Node: Hashable, Sendable {
@@ -131,7 +130,8 @@ extension PGTSQuery: PGCodable {
     /// which adds a 16-bit distance).
     public func encode(into buffer: inout PGWriteBuffer) throws(PGError) {
         guard let root else {
-            throw PGError(.invalidParameter, "an empty tsquery cannot be sent in binary (the server refuses it); use ''::tsquery in the SQL instead")
+            buffer.writeInteger(Int32(0))
+            return
         }
         var count = 0
         let countOffset = buffer.count
