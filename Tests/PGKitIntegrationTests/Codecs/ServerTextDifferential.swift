@@ -29,10 +29,14 @@ struct SeededGenerator: RandomNumberGenerator {
 struct ServerTextDifferential {
     let conn: PGConnection
 
-    func sending<T: PGEncodable & CustomStringConvertible>(_ values: [T], as sqlType: String) async throws -> [String] {
+    /// `printed` turns a SQL expression of the type into the reference text (by default its
+    /// output function, `format('%s', ...)`).
+    func sending<T: PGEncodable & CustomStringConvertible>(
+        _ values: [T], as sqlType: String, printed: (String) -> String = { "format('%s', \($0))" }
+    ) async throws -> [String] {
         var differences: [String] = []
         var pipeline = PGPipeline(transactional: false)
-        let sql = "SELECT format('%s', $1::\(sqlType))"
+        let sql = "SELECT \(printed("$1::\(sqlType)"))"
         for value in values { pipeline.append(sql, [value]) }
         let results = try await conn.execute(pipeline)
         if results.count != values.count { differences.append("\(values.count) statements, \(results.count) results") }
@@ -46,7 +50,7 @@ struct ServerTextDifferential {
             }
         }
         let batch = try await conn.query(
-            "SELECT format('%s', v) FROM unnest($1::\(sqlType)[]) WITH ORDINALITY AS u(v, n) ORDER BY n", [values])
+            "SELECT \(printed("v")) FROM unnest($1::\(sqlType)[]) WITH ORDINALITY AS u(v, n) ORDER BY n", [values])
         let printed = try batch.map { row throws(PGError) in try row.decode(String.self, at: 0) }
         if printed.count != values.count {
             differences.append("array of \(values.count) came back with \(printed.count) elements")
@@ -58,11 +62,12 @@ struct ServerTextDifferential {
     }
 
     func reading<T: PGDecodable & CustomStringConvertible>(
-        _ literals: [String], as sqlType: String, into: T.Type, parse: ((String) throws -> T)? = nil
+        _ literals: [String], as sqlType: String, into: T.Type, parse: ((String) throws -> T)? = nil,
+        printed: (String) -> String = { "format('%s', \($0))" }
     ) async throws -> [String] {
         var differences: [String] = []
-        let rows = try await conn.query(
-            "SELECT t::\(sqlType), format('%s', t::\(sqlType)) FROM unnest($1::text[]) WITH ORDINALITY AS u(t, n) ORDER BY n", [literals])
+        let rows = try await conn.query(PGQuery(
+            "SELECT t::\(sqlType), \(printed("t::\(sqlType)")) FROM unnest($1::text[]) WITH ORDINALITY AS u(t, n) ORDER BY n", parameters: [literals]))
         if rows.count != literals.count { differences.append("\(literals.count) literals, \(rows.count) rows") }
         for (literal, row) in zip(literals, rows) {
             let server = try row.decode(String.self, at: 1)
