@@ -53,6 +53,43 @@ import Testing
         }
     }
 
+    /// Values whose shortest Swift digits lie exactly halfway to a neighbour, which
+    /// PostgreSQL's Ryu does not accept as reading back (it prints more digits).
+    @Test func floatsHalfwayToANeighbourPrintAsPostgreSQLDoes() async throws {
+        func digits(_ text: String) -> String {
+            let mantissa = text.split(separator: "e")[0].replacingOccurrences(of: ".", with: "").replacingOccurrences(of: "-", with: "")
+            var trimmed = Substring(mantissa)
+            while trimmed.hasPrefix("0") && trimmed.count > 1 { trimmed = trimmed.dropFirst() }
+            while trimmed.hasSuffix("0") && trimmed.count > 1 { trimmed = trimmed.dropLast() }
+            return String(trimmed)
+        }
+        var random = SeededGenerator(seed: 11)
+        var doubles: [Double] = []
+        var floats: [Float] = []
+        // Short decimals times a power of ten that land exactly between two doubles round to
+        // the even one, whose shortest Swift digits are then that decimal (1e23 is one).
+        for _ in 0..<100_000 where doubles.count < 200 {
+            let double = Double("\(Int.random(in: 1...99_999, using: &random))e\(Int.random(in: 16...30, using: &random))")!
+            if digits(PGPoint(x: double, y: 0).description.dropFirst().split(separator: ",")[0].description) != digits(double.description) {
+                doubles.append(double)
+            }
+        }
+        for _ in 0..<100_000 where floats.count < 200 {
+            let float = Float(bitPattern: UInt32(truncatingIfNeeded: random.next()) & 0x7FFF_FFFF)
+            if float.isFinite, float != 0, digits(String(try PGVector([float]).description.dropFirst().dropLast())) != digits(float.description) {
+                floats.append(float)
+            }
+        }
+        #expect(doubles.count >= 100, "found \(doubles.count) doubles whose Swift digits are a midpoint")
+        #expect(floats.count >= 100, "found \(floats.count) floats whose Swift digits are a midpoint")
+        try await Self.database.withConnection { conn throws in
+            let differential = ServerTextDifferential(conn: conn)
+            var differences = try await differential.sending((doubles + [1e23, 1e23.nextUp, 1e23.nextDown]).map { PGPoint(x: $0, y: -$0) }, as: "point")
+            differences += try await differential.sending(try floats.map { try PGVector([$0, -$0]) }, as: "vector")
+            #expect(differences.isEmpty, "\(differences.count) of \(doubles.count + floats.count): \(differences.prefix(10))")
+        }
+    }
+
     @Test func objectIdentifiersReadFromOidAndRegTypes() async throws {
         var random = SeededGenerator()
         let oids = (0..<Self.randomCount).map { _ in PGOID(UInt32.random(in: 0 ... .max, using: &random)) } + [0, 1, PGOID(UInt32.max)]

@@ -31,12 +31,13 @@ struct ServerTextDifferential {
 
     /// `printed` turns a SQL expression of the type into the reference text (by default its
     /// output function, `format('%s', ...)`).
+    /// Without `cast`, the parameter is used as sent (its type is `T.pgDataType`).
     func sending<T: PGEncodable & CustomStringConvertible>(
-        _ values: [T], as sqlType: String, printed: (String) -> String = { "format('%s', \($0))" }
+        _ values: [T], as sqlType: String, cast: Bool = true, printed: (String) -> String = { "format('%s', \($0))" }
     ) async throws -> [String] {
         var differences: [String] = []
         var pipeline = PGPipeline(transactional: false)
-        let sql = "SELECT \(printed("$1::\(sqlType)"))"
+        let sql = "SELECT \(printed(cast ? "$1::\(sqlType)" : "$1"))"
         for value in values { pipeline.append(sql, [value]) }
         let results = try await conn.execute(pipeline)
         if results.count != values.count { differences.append("\(values.count) statements, \(results.count) results") }
@@ -50,7 +51,7 @@ struct ServerTextDifferential {
             }
         }
         let batch = try await conn.query(
-            "SELECT \(printed("v")) FROM unnest($1::\(sqlType)[]) WITH ORDINALITY AS u(v, n) ORDER BY n", [values])
+            "SELECT \(printed("v")) FROM unnest($1\(cast ? "::\(sqlType)[]" : "")) WITH ORDINALITY AS u(v, n) ORDER BY n", [values])
         let printed = try batch.map { row throws(PGError) in try row.decode(String.self, at: 0) }
         if printed.count != values.count {
             differences.append("array of \(values.count) came back with \(printed.count) elements")
