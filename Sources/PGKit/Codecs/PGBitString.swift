@@ -8,6 +8,8 @@
 ///
 /// Sent as `bit` without a length, which a `bit(n)` column accepts only when the length is
 /// `n` (a mismatch is the server's error, never padded or cut); reads `bit` and `varbit`.
+/// Beware SQL's `::bit`: a cast to `bit` without a length is a cast to `bit(1)`, which keeps
+/// the first bit only. Leave the parameter uncast, or cast to `bit(n)` or `varbit`.
 public struct PGBitString: Hashable, Sendable, CustomStringConvertible {
     /// The number of bits.
     public let count: Int

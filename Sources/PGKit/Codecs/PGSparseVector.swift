@@ -67,7 +67,7 @@ public struct PGSparseVector: Hashable, Sendable, CustomStringConvertible {
     public init(_ dense: [Float]) throws(PGError) {
         var indices: [Int] = []
         var values: [Float] = []
-        for (index, value) in dense.enumerated() where value != 0 || !value.isFinite {
+        for (index, value) in dense.enumerated() where value != 0 {
             indices.append(index)
             values.append(value)
         }

@@ -56,6 +56,8 @@ import Testing
             try await conn.execute("INSERT INTO people VALUES ('ada', \(Mood.coffee), \([Mood.sad, .veryHappy, .empty])) ON CONFLICT DO NOTHING")
             let (mood, moods) = try #require(try await conn.query("SELECT mood, moods FROM people WHERE name = 'ada'").first).decode((Mood?, [Mood]).self)
             #expect(mood == .coffee && moods == [.sad, .veryHappy, .empty])
+            try await conn.copyIn(table: "people", columns: ["name", "mood", "moods"], rows: [["grace", Mood.accented, [Mood.ok, .quoted]]])
+            #expect(try await conn.query("SELECT moods FROM people WHERE name = 'grace'").scalar([Mood].self) == [.ok, .quoted])
             let optional: [Mood?] = [nil, .ok]
             #expect(try await conn.query("SELECT \(optional)").scalar([Mood?].self) == optional)
         }
