@@ -111,5 +111,5 @@ public struct PGDataType: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The names of the built-in types PGKit reads as text.
-    static let textOIDs: Set<UInt32> = [25, 1043, 19, 1042, 705, 18]
+    static let textOIDs: Set<UInt32> = [25, 1043, 19, 1042, 705]
 }

@@ -11,7 +11,7 @@ import Testing
     /// Random addresses with the shapes that exercise the formatter: IPv6 with runs of zero
     /// groups of every length and place, IPv4-mapped and -compatible addresses, every prefix.
     static func randomInets() throws -> [PGInet] {
-        var random = SeededGenerator()
+        var random = SeededGenerator(seed: 42)
         var values: [PGInet] = []
         for index in 0..<randomCount {
             if index % 3 == 0 {
@@ -86,7 +86,7 @@ import Testing
     }
 
     @Test func macAddressesBothWays() async throws {
-        var random = SeededGenerator()
+        var random = SeededGenerator(seed: 42)
         let macs = try (0..<Self.randomCount).map { _ in try PGMacAddress(bytes: (0..<6).map { _ in UInt8.random(in: 0...255, using: &random) }) }
             + ["00:00:00:00:00:00", "ff:ff:ff:ff:ff:ff", "08-00-2B-01-02-03", "08002b010203"].map { try PGMacAddress($0) }
         let macs8 = try (0..<Self.randomCount).map { _ in try PGMacAddress8(bytes: (0..<8).map { _ in UInt8.random(in: 0...255, using: &random) }) }

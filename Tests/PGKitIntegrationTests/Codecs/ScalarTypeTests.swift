@@ -10,7 +10,7 @@ import Testing
     static let randomCount = 2_000
 
     @Test func moneyMatchesTheServersNumericTextBothWays() async throws {
-        var random = SeededGenerator()
+        var random = SeededGenerator(seed: 42)
         let values = (0..<Self.randomCount).map { index in
             PGMoney(cents: index % 2 == 0 ? Int64.random(in: -100_000...100_000, using: &random) : Int64.random(in: .min ... .max, using: &random))
         } + [Int64.min, -1, 0, 1, 99, 100, Int64.max].map { PGMoney(cents: $0) }
@@ -26,7 +26,7 @@ import Testing
     }
 
     static func randomDoubles() -> [Double] {
-        var random = SeededGenerator()
+        var random = SeededGenerator(seed: 42)
         var values: [Double] = []
         for index in 0..<randomCount {
             switch index % 4 {
@@ -91,7 +91,7 @@ import Testing
     }
 
     @Test func objectIdentifiersReadFromOidAndRegTypes() async throws {
-        var random = SeededGenerator()
+        var random = SeededGenerator(seed: 42)
         let oids = (0..<Self.randomCount).map { _ in PGOID(UInt32.random(in: 0 ... .max, using: &random)) } + [0, 1, PGOID(UInt32.max)]
         try await Self.database.withConnection { conn throws in
             let differential = ServerTextDifferential(conn: conn)
@@ -133,7 +133,7 @@ import Testing
     }
 
     static func randomXML() -> [String] {
-        var random = SeededGenerator()
+        var random = SeededGenerator(seed: 42)
         let texts = ["x", "Grüße", "日本語", "🚀", "&amp;", "&lt;&gt;", "&#233;", " spaced  out ", "a\nb", "\"q\"", "'"]
         func element(_ depth: Int) -> String {
             let name = ["a", "b", "item", "ns:x", "データ"].randomElement(using: &random)!

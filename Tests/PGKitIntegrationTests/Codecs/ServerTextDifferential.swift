@@ -2,19 +2,6 @@ import Foundation
 import PGKit
 import Testing
 
-/// SplitMix64, seeded, so that every run sends the same values and a failure reproduces.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64 = 42) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Compares PGKit with the server's own text output, the reference no PGKit code produces:
 /// `format('%s', value)` calls the type's output function (what psql shows; `::text` is not
 /// always that: `text(inet)` adds `/32`, `xml::text` keeps a declaration `xml_out` drops).
