@@ -70,6 +70,12 @@ import Testing
             if let range = byLiteral[literal] { return range }
             return literal == "empty" ? .empty : .unbounded
         })
+        if Bound.self == Date.self {
+            // infinity is a value of timestamptz, not an unbounded side.
+            differences += try await differential.reading(["[2020-01-01,infinity]", "(-infinity,2020-01-01 12:00:00.5+00]", "[-infinity,infinity)"],
+                                                          as: sqlType, into: PGRange<Bound>.self)
+            differences += try await differential.sending([try PGRange(lower: Date(timeIntervalSince1970: 0), upper: .distantFuture, upperInclusive: true)], as: sqlType)
+        }
         var random = SeededGenerator(seed: 7)
         let multiranges = (0..<written.count / 4).map { _ in
             PGMultirange((0..<Int.random(in: 0...5, using: &random)).map { _ in canonical.randomElement(using: &random)! })
