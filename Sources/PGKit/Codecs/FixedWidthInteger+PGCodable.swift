@@ -1,6 +1,7 @@
-/// Reads any PostgreSQL integer column (int2, int4, int8, oid, regclass) into any Swift integer
-/// type, failing with a typed error instead of truncating when the value does not fit; a
-/// `numeric` that is a whole number (what `sum(bigint)` returns) reads too, exactly or not at all.
+/// Reads any PostgreSQL integer column (int2, int4, int8, oid and its `reg*` aliases such as
+/// regclass) into any Swift integer type, failing with a typed error instead of truncating when
+/// the value does not fit; a `numeric` that is a whole number (what `sum(bigint)` returns) reads
+/// too, exactly or not at all.
 func decodePGInteger<T: FixedWidthInteger>(
     _ buffer: inout PGReadBuffer, type: UInt32, context: PGDecodingContext, as: T.Type
 ) throws(PGError) -> T {
@@ -9,9 +10,9 @@ func decodePGInteger<T: FixedWidthInteger>(
     case PGDataType.int2.oid: wide = Int64(try buffer.readInteger(as: Int16.self))
     case PGDataType.int4.oid: wide = Int64(try buffer.readInteger(as: Int32.self))
     case PGDataType.int8.oid: wide = try buffer.readInteger(as: Int64.self)
-    case PGDataType.oidType.oid, PGDataType.regclass.oid: wide = Int64(try buffer.readInteger(as: UInt32.self))
     case PGDataType.numeric.oid:
         return try T(exactly: try PGNumeric.read(&buffer))
+    case _ where PGDataType.objectIdentifierOIDs.contains(type): wide = Int64(try buffer.readInteger(as: UInt32.self))
     default:
         throw PGError(.decodingFailed, "cannot read a \(context.typeName(type)) column as \(T.self)")
     }

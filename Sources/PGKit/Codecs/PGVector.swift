@@ -43,9 +43,10 @@ public struct PGVector: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// pgvector's text form, such as `[1,2.5,-3]`.
+    /// pgvector's text form, such as `[1,2.5,-3,1e+06]`: each element as PostgreSQL prints a
+    /// `float4`.
     public var description: String {
-        "[" + values.map { String($0) }.joined(separator: ",") + "]"
+        "[" + values.map { PGFloatText.float4($0) }.joined(separator: ",") + "]"
     }
 }
 

@@ -16,10 +16,21 @@ extension String: PGCodable {
         copy.withUTF8 { buffer.writeBytes($0) }
     }
 
-    /// Reads text, varchar, name, char and citext columns; rejects invalid UTF-8.
+    /// Reads text, varchar, name, bpchar, citext and xml columns, rejecting invalid UTF-8; and
+    /// `tsvector`, `tsquery` and `"char"` columns as their PostgreSQL text form (what
+    /// `PGTSVector`, `PGTSQuery` and `PGChar` print: a `"char"` byte of 128 or more is `\ooo`).
     public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: borrowing PGDecodingContext) throws(PGError) {
         switch type {
-        case 25, 1043, 19, 1042, 705, 18: break  // text, varchar, name, bpchar, unknown, char
+        case 25, 1043, 19, 1042, 705, 142: break  // text, varchar, name, bpchar, unknown, xml
+        case 18:
+            self = try PGChar(pgBytes: &buffer, type: type, context: context).description
+            return
+        case 3614:
+            self = try PGTSVector(pgBytes: &buffer, type: type, context: context).description
+            return
+        case 3615:
+            self = try PGTSQuery(pgBytes: &buffer, type: type, context: context).description
+            return
         default:
             guard context.types.oid(type, is: .citext) else { throw context.mismatch(type, String.self) }
         }

@@ -218,13 +218,16 @@ final class LibPQSession: @unchecked Sendable {
 
     var isBroken: Bool { connection.map { PQstatus($0) != CONNECTION_OK } ?? true }
 
-    /// Looks up the OIDs of extension types (`vector`, `citext`...) in the connected database.
-    /// Looks up the OIDs of the extension types PGKit knows (`vector`, `citext`...). With a
-    /// deadline (at connect, before the connection's time limits exist), waits for the reply
-    /// no longer than that.
+    /// Looks up the OIDs of the extension types PGKit knows (`vector`, `citext`...), and of
+    /// every enum type and enum array type on the search path (for `PGEnum`). With a deadline
+    /// (at connect, before the connection's time limits exist), waits for the reply no longer
+    /// than that.
     func loadExtensionTypes(until deadline: ContinuousClock.Instant? = nil) throws(PGError) {
         let names = PGTypeRegistry.knownExtensionTypes.map { "'\($0)'" }.joined(separator: ",")
-        let sql = "SELECT oid::int8, typname::text FROM pg_type WHERE typname IN (\(names)) AND pg_type_is_visible(oid)"
+        let sql = """
+            SELECT oid::int8, typname::text FROM pg_type WHERE (typname IN (\(names)) OR typtype = 'e' \
+            OR oid IN (SELECT typarray FROM pg_type WHERE typtype = 'e')) AND pg_type_is_visible(oid)
+            """
         let result: PGResultStorage
         if let deadline, let connection {
             guard PQsendQueryParams(connection, sql, 0, nil, nil, nil, nil, 1) == 1 else { throw connectionError(query: sql) }

@@ -71,6 +71,10 @@ public struct PGDataType: Hashable, Sendable, CustomStringConvertible {
     public static let tstzmultirange = PGDataType(oid: 4534, name: "tstzmultirange")
     public static let datemultirange = PGDataType(oid: 4535, name: "datemultirange")
     public static let int8multirange = PGDataType(oid: 4536, name: "int8multirange")
+    public static let regproc = PGDataType(oid: 24, name: "regproc")
+    public static let regtype = PGDataType(oid: 2206, name: "regtype")
+    public static let regnamespace = PGDataType(oid: 4089, name: "regnamespace")
+    public static let regrole = PGDataType(oid: 4096, name: "regrole")
     /// pgvector's `vector(n)`.
     public static let vector = PGDataType(extensionTypeNamed: "vector")
     /// pgvector's `halfvec(n)` (half-precision floats).
@@ -90,6 +94,7 @@ public struct PGDataType: Hashable, Sendable, CustomStringConvertible {
         (.tsvector, 3643), (.tsquery, 3645), (.jsonb, 3807), (.int4range, 3905), (.numrange, 3907), (.tsrange, 3909),
         (.tstzrange, 3911), (.daterange, 3913), (.int8range, 3927), (.int4multirange, 6150), (.nummultirange, 6151),
         (.tsmultirange, 6152), (.tstzmultirange, 6153), (.datemultirange, 6155), (.int8multirange, 6157),
+        (.regproc, 1008), (.regtype, 2211), (.regnamespace, 4090), (.regrole, 4097),
     ]
 
     private static let arrayTypes: [UInt32: PGDataType] = Dictionary(uniqueKeysWithValues: builtins.map { entry in
@@ -106,5 +111,5 @@ public struct PGDataType: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The names of the built-in types PGKit reads as text.
-    static let textOIDs: Set<UInt32> = [25, 1043, 19, 1042, 705, 18]
+    static let textOIDs: Set<UInt32> = [25, 1043, 19, 1042, 705]
 }

@@ -13,6 +13,10 @@ import Testing
         init(row: PGRow) throws { (x, y) = try row.decode((Int32, Int32).self) }
     }
     struct Profile: Codable, Sendable { var name: String; var traits: [String] }
+    enum Mood: String, PGEnum {                                  // CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')
+        static let pgEnumTypeName = "mood"
+        case sad, ok, happy
+    }
     struct Cents: PGCodable {
         var value: Int64
         static var pgDataType: PGDataType { .int8 }
@@ -33,6 +37,13 @@ import Testing
             CREATE TABLE IF NOT EXISTS memories (id uuid, content text, embedding vector(384));
             CREATE TABLE IF NOT EXISTS character_files (id uuid, content jsonb);
             INSERT INTO users (email, name) VALUES ('ada@example.com', 'Ada') ON CONFLICT DO NOTHING;
+            CREATE TABLE IF NOT EXISTS logins (id serial, address inet);
+            CREATE TABLE IF NOT EXISTS bookings (slot int4range);
+            CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+            CREATE TABLE IF NOT EXISTS people (name text, mood mood);
+            INSERT INTO logins (address) VALUES ('192.168.0.7'), ('10.0.0.1');
+            INSERT INTO bookings VALUES ('[10,12)');
+            INSERT INTO people VALUES ('Ada', 'sad');
             """)
         await setup.close()
 
@@ -71,6 +82,23 @@ import Testing
         let id = UUID()
         try await conn.execute("UPDATE character_files SET content = \(PGJSONB(Profile(name: "Ada", traits: ["curious"]))) WHERE id = \(id)")
         #expect(try await conn.query("SELECT \(Cents(value: 250))::int8").scalar(Cents.self)?.value == 250)
+
+        let office = try PGCIDR("192.168.0.0/24")
+        let logins = try await conn.query("SELECT id FROM logins WHERE address << \(office)")
+        #expect(logins.count == 1)
+        let hours = try PGRange(Int32(9)..<17)                       // [9,17); Int32(9)...17 is [9,18)
+        let clashes = try await conn.query("SELECT count(*) FROM bookings WHERE slot && \(hours)").scalar(Int.self)
+        #expect(clashes == 1 && hours.description == "[9,17)")
+        #expect(try PGRange(Int32(9)...17).description == "[9,18)")
+        let search = try PGTSQuery("vector & (index | search:*)")   // 'vector' & ( 'index' | 'search':* )
+        #expect(search.description == "'vector' & ( 'index' | 'search':* )")
+        let hits = try await conn.query("SELECT id FROM messages WHERE to_tsvector('english', content) @@ \(search)")
+        #expect(hits.isEmpty)
+        try await conn.execute("UPDATE people SET mood = \(Mood.happy) WHERE name = 'Ada'")
+        #expect(try await conn.query("SELECT mood FROM people").scalar(Mood.self) == .happy)
+        let half = try PGHalfVector(floats)                           // rounded to Float16; NaN, ±inf, |x| > 65504 refused
+        let sparse = try PGSparseVector(dimensions: 30_000, elements: [17: 0.5, 2_048: 1.25])
+        #expect(half.dimensions == 384 && sparse.description == "{18:0.5,2049:1.25}/30000")
 
         let userID = try await conn.transaction { tx in
             let id = try await tx.query("INSERT INTO users (email) VALUES (\("grace@example.com")) RETURNING id").scalar(UUID.self)!

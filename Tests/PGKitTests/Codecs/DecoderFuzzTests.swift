@@ -32,7 +32,22 @@ import Testing
             try encoded([Int64(1), 2, 3], 1016), try encoded(["a", nil] as [String?], 1009),
             try encoded(PGJSONB(["k": [1, 2]]), 3802), try encoded(PGVector([1, 2, 3]), 99_999),
             (1082, [0, 0, 0, 1]),
+            try encoded(PGInet("2001:db8::1/64"), 869), try encoded(PGCIDR("10.0.0.0/8"), 650),
+            try encoded(PGMacAddress("08:00:2b:01:02:03"), 829), try encoded(PGMacAddress8("08:00:2b:01:02:03:04:05"), 774),
+            try encoded(PGMoney(cents: -1234), 790), try encoded(PGPoint(x: 1.5, y: -2), 600),
+            try encoded(PGRange(Int32(1)..<5), 3904), try encoded(PGRange(Int64(-3)...), 3926),
+            try encoded(PGMultirange([try PGRange(Int32(1)..<3), try PGRange(Int32(5)..<9)]), 4451),
+            try encoded(PGRange(Date(timeIntervalSince1970: 0)..<Date(timeIntervalSince1970: 60)), 3910),
+            try encoded(PGTSVector("fat:2,4A cat:3 'it''s'"), 3614), try encoded(PGTSQuery("fat & !(rat | cat:*) <2> dog"), 3615),
+            try encoded(PGXML("<a>x</a>"), 142), try encoded(PGChar(byte: 0xC3), 18), try encoded(PGOID(1259), 2205),
+            try encoded(PGBitString("10110"), 1560), try encoded(PGHalfVector([Float(1), 0.5]), 99_998),
+            try encoded(PGSparseVector(dimensions: 10, indices: [1, 7], values: [1, -2]), 99_997), try encoded(Mood.happy, 99_996),
         ]
+    }
+
+    enum Mood: String, PGEnum {
+        static let pgEnumTypeName = "mood"
+        case sad, happy
     }
 
     func decodeEverything(_ bytes: [UInt8], oid: UInt32, context: PGDecodingContext) {
@@ -46,6 +61,11 @@ import Testing
             attempt(UUID.self); attempt(Date.self); attempt(Data.self); attempt(Decimal.self); attempt(PGVector.self)
             attempt(PGJSONValue.self); attempt(PGRawJSON.self); attempt([Int64].self); attempt([String?].self)
             attempt([UUID].self); attempt([Decimal].self); attempt([[Int32]].self)
+            attempt(PGInet.self); attempt(PGCIDR.self); attempt(PGMacAddress.self); attempt(PGMacAddress8.self); attempt(PGMoney.self)
+            attempt(PGPoint.self); attempt(PGRange<Int32>.self); attempt(PGRange<Int64>.self); attempt(PGRange<Date>.self)
+            attempt(PGMultirange<Int32>.self); attempt(PGTSVector.self); attempt(PGTSQuery.self); attempt(PGXML.self); attempt(PGChar.self)
+            attempt(PGOID.self); attempt(PGBitString.self); attempt(PGHalfVector.self); attempt(PGSparseVector.self); attempt(Mood.self)
+            attempt([PGInet].self); attempt([PGRange<Int32>].self)
         }
     }
 
@@ -53,8 +73,13 @@ import Testing
         var random = Generator(state: 0x9E37_79B9_7F4A_7C15)
         var context = PGDecodingContext()
         context.types.register(name: "vector", oid: 99_999)
+        context.types.register(name: "halfvec", oid: 99_998)
+        context.types.register(name: "sparsevec", oid: 99_997)
+        context.types.register(name: "mood", oid: 99_996)
         let seeds = try Self.seeds()
-        let oids: [UInt32] = [16, 17, 20, 21, 23, 25, 114, 700, 701, 1000, 1007, 1009, 1016, 1082, 1114, 1184, 1231, 1700, 2950, 2951, 3802, 99_999]
+        let oids: [UInt32] = [16, 17, 20, 21, 23, 25, 114, 700, 701, 1000, 1007, 1009, 1016, 1082, 1114, 1184, 1231, 1700, 2950, 2951, 3802, 99_999,
+                              18, 26, 142, 600, 650, 774, 790, 829, 869, 1041, 1560, 1562, 2205, 3614, 3615, 3904, 3905, 3910, 3926, 4451,
+                              99_998, 99_997, 99_996]
         for iteration in 0..<Self.iterations {
             let (oid, bytes): (UInt32, [UInt8])
             if iteration % 2 == 0 {
