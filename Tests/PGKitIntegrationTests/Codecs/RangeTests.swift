@@ -112,6 +112,23 @@ import Testing
         }
     }
 
+    @Test func numericTimestampAndDateRangesMatchTheServerBothWays() async throws {
+        try await Self.database.withConnection { conn throws in
+            var differences = try await compare(Self.written(500) { random in
+                try! PGNumeric(parsing: "\(Int.random(in: -1000...1000, using: &random)).\(Int.random(in: 0...999, using: &random))")
+            }, as: "numrange", multirange: "nummultirange", conn: conn)
+            differences += try await compare(Self.written(500) { random in
+                PGTimestamp(microsecondsSince2000: Int64.random(in: -200_000_000_000_000_000...9_000_000_000_000_000_000, using: &random))
+            }, as: "tsrange", multirange: "tsmultirange", conn: conn)
+            differences += try await compare(Self.written(500) { random in
+                PGDate(daysSince2000: Int32.random(in: -2_451_545...2_145_031_947, using: &random))
+            }, as: "daterange", multirange: "datemultirange", conn: conn)
+            differences += try await ServerTextDifferential(conn: conn).reading(
+                ["[2020-01-01,infinity]", "(-infinity,2020-01-01]", "[1,NaN)"].dropLast(), as: "daterange", into: PGRange<PGDate>.self)
+            #expect(differences.isEmpty, "\(differences.count): \(differences.prefix(10))")
+        }
+    }
+
     @Test func discreteRangesAreCanonicalAsTheServerStoresThem() throws {
         #expect(try PGRange(Int32(1)...5).description == "[1,6)")
         #expect(try PGRange(lower: Int32(1), upper: 2, lowerInclusive: false, upperInclusive: false).isEmpty)
