@@ -55,6 +55,10 @@ let package = Package(
         .testTarget(name: "ReplicationTests", dependencies: ["PGKit", "Repositories", "Migrator", "PGKitTestSupport"]),
         .testTarget(name: "StudioTests", dependencies: ["Studio", "PGKit", "PGKitTestSupport", "Migrator", "Repositories"]),
         .testTarget(name: "ModelGeneratorTests", dependencies: ["ModelGenerator"]),
+        // README.md's Swift blocks, compiled as printed (generated into Generated/; warnings
+        // such as an example's unused `let` are not ours to fix).
+        .testTarget(name: "DocumentationTests", dependencies: ["PGKit", "Repositories", "LocalPostgres", "PGKitTesting", "PGKitTestSupport"],
+                    swiftSettings: [.unsafeFlags(["-suppress-warnings"])]),
         .testTarget(name: "FaultToleranceTests", dependencies: ["LocalPostgres", "PGKit", "PGKitTestSupport", "pgkit-fault-probe"]),
         .testTarget(name: "LocalPostgresTests", dependencies: ["LocalPostgres", "PGKit"]),
     ],

@@ -71,12 +71,14 @@ public enum PGJSONValue: Hashable, Sendable, Codable {
 }
 
 extension PGJSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
-    ExpressibleByFloatLiteral, ExpressibleByStringLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral {
+    ExpressibleByFloatLiteral, ExpressibleByStringInterpolation, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral {
     public init(nilLiteral: ()) { self = .null }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(integerLiteral value: StaticBigInt) { self = .number(PGJSONNumber(integerLiteral: value)) }
     public init(floatLiteral value: Double) { self = .number(PGJSONNumber(value)) }
     public init(stringLiteral value: String) { self = .string(value) }
+    /// `"Chat \(number)"` in a JSON literal is a string.
+    public init(stringInterpolation: DefaultStringInterpolation) { self = .string(String(stringInterpolation: stringInterpolation)) }
     public init(arrayLiteral elements: PGJSONValue...) { self = .array(elements) }
     public init(dictionaryLiteral elements: (String, PGJSONValue)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
