@@ -8,7 +8,8 @@ import Foundation
 /// aliases in another file, so they need no import). The file imports exactly what the block
 /// imports; a block without import lines continues the one before it and gets its imports.
 /// Blocks that are Package.swift fragments (`.package(...)`, `let package`) are compiled as a
-/// manifest would see them: not here.
+/// manifest would see them: not here. The blocks of "Use PGKit in your app" are an app's code
+/// (its generated `Tag` model): `scripts/test-app` builds them in a new app package.
 enum ReadmeExampleFiles {
     /// The names examples may use without defining, with the alias of their type.
     static let parameters: [(name: String, type: String)] = [
@@ -24,11 +25,17 @@ enum ReadmeExampleFiles {
         let lines: [String]
     }
 
+    /// The section whose blocks are an app's, compiled by `scripts/test-app`.
+    static let appSection = "## Use PGKit in your app"
+
     static func blocks(in readme: String) -> [Block] {
         var blocks: [Block] = []
         var current: [String]?
         var start = 0
+        var inAppSection = false
         for (index, line) in readme.components(separatedBy: "\n").enumerated() {
+            if current == nil, line.hasPrefix("## ") { inAppSection = line == appSection }
+            if inAppSection { continue }
             if current == nil, line.trimmingCharacters(in: .whitespaces) == "```swift" {
                 current = []
                 start = index + 2

@@ -34,7 +34,8 @@ struct Migrate: AsyncParsableCommand {
         let directory = MigrationDirectory(path: try database.migrationsPath)
         if let name {
             let (up, down) = try directory.createMigration(named: name)
-            terminal.success("created \(try database.migrationsPath)/\(up.lastPathComponent) and \(down.lastPathComponent)")
+            let folder = try database.migrationsOption ?? database.project().configuration.migrations
+            terminal.success("created \(folder)/\(up.lastPathComponent) and \(down.lastPathComponent)")
             if createOnly { return }
         }
         let config = try await database.resolve(terminal, fallback: .localCluster)

@@ -1,28 +1,55 @@
-// Generated from README.md (Swift example 4, line 179) by DocumentationTests.
+// Generated from README.md (Swift example 4, line 198) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
-import Foundation
-import PGKit
+import Repositories
 
 func readmeExample4(conn: ReadmeConnection, pool: ReadmePool, db: ReadmeDatabase, config: ReadmeConfig, id: ReadmeUUID, userID: ReadmeUUID, sessionID: ReadmeUUID, email: String, texts: [String], notes: [ReadmeNote], floats: [Float], batch: [ReadmeMemoryInsert], ids: [ReadmeUUID], embedding: ReadmePGVector) async throws {
 
-    let config = try PGConfig("postgresql://app:secret@localhost:5432/chat")
-    let conn = try await PGConnection.connect(config)
+    let db = try await Database.connect()   // the URL, DATABASE_URL or .env; throws when none is set
 
-    // Interpolated values are bound parameters ($1, $2...), never spliced into the SQL.
-    let email = "ada@example.com"
-    let rows = try await conn.query("SELECT id, name, created_at FROM users WHERE email = \(email)")
-    for row in rows {
-        let (id, name, createdAt) = try row.decode((UUID, String, Date).self)
-        print(id, name, createdAt)
+    // Seed 001
+    let session = try await db.sessions.createSession()
+    let message = try await db.messages.createMessage(content: "Hello, world!", role: .user, sessionId: session.id)
+
+    // Seed 002: a user and a first session (30 days) in one transaction
+    let (user, first) = try await db.users.createUserWithSession(email: "ada@example.com", name: "Ada")
+
+    // Memories with embeddings, and similarity search scoped to one user
+    let embedding = try Vector384(floats)   // exactly 384 finite floats, or a typed error
+    let memory = try await db.memories.create(content: "Prefers tea", userId: user.id, sessionId: first.id,
+                                              embedding: embedding, importance: 0.7)
+    for scored in try await db.memories.findSimilarMemories(to: embedding, userId: user.id, limit: 5) {
+        print(scored.memory.content, scored.similarity)        // 1 - cosine distance
+    }
+    let nearest = try await db.memories.findSimilar(to: embedding, limit: 5)   // L2 distance
+    let batch = (0..<1_000).map { n in MemoryInsert(content: "note \(n)", embedding: embedding, userId: user.id) }
+    try await db.memories.insertMany(batch)   // binary COPY; MemoryInsert(content:embedding:userId:sessionId:id:importance:)
+    let recent = try await db.memories.memories(forUser: user.id)   // a Page: recent.items (20, newest first), recent.nextCursor
+
+    // A session's messages in order, a page at a time (limit capped at 100)
+    var page = try await db.messages.messages(inSession: session.id, page: PageRequest(limit: 50))
+    while let cursor = page.nextCursor {
+        page = try await db.messages.messages(inSession: session.id, page: PageRequest(limit: 50, after: cursor))
     }
 
-    // The explicit form takes the parameters as an array.
-    let count = try await conn.query("SELECT count(*) FROM users WHERE created_at > $1", [Date(timeIntervalSinceNow: -86_400)])
-        .scalar(Int.self)
+    // Full-text search across one user's sessions ("quoted phrases", or, -exclusions), best first
+    for hit in try await db.messages.search("vector index", userId: user.id) {
+        print(hit.message.content, hit.rank)                     // SearchResult: the Message and its rank
+    }
 
-    // execute returns the number of rows affected.
-    let deleted = try await conn.execute("DELETE FROM sessions WHERE expires_at < now()")
+    // Character files: one JSON document per session (a PGJSONValue literal)
+    let title = "Guide"
+    let file = try await db.characterFiles.upsert(sessionId: first.id, content: ["name": "\(title)", "traits": ["patient"], "level": 3])
 
-    await conn.close()
+    // Specializations
+    let coder = try await db.specializations.create(name: "code-review", description: "Reviews code", modelPath: "models/cr.gguf")
+    let updated = try await db.specializations.update(id: coder.id, SpecializationUpdate(modelPath: .set("models/cr-v2.gguf")))
+
+    // Several calls in one transaction
+    try await db.transaction { tx in
+        let user = try await tx.users.create(email: "grace@example.com", name: "Grace")
+        _ = try await tx.sessions.createSession(userId: user.id)
+    }
+
+    await db.shutdown()
 }

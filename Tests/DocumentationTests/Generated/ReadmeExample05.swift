@@ -1,15 +1,12 @@
-// Generated from README.md (Swift example 5, line 208) by DocumentationTests.
+// Generated from README.md (Swift example 5, line 272) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
-import Foundation
-import PGKit
+import Repositories
 
 func readmeExample5(conn: ReadmeConnection, pool: ReadmePool, db: ReadmeDatabase, config: ReadmeConfig, id: ReadmeUUID, userID: ReadmeUUID, sessionID: ReadmeUUID, email: String, texts: [String], notes: [ReadmeNote], floats: [Float], batch: [ReadmeMemoryInsert], ids: [ReadmeUUID], embedding: ReadmePGVector) async throws {
-    struct User: Decodable { var id: UUID; var email: String; var name: String?; var createdAt: Date }
-    let users = try await conn.query("SELECT * FROM users").decode(User.self)
-
-    struct Point: PGRowDecodable {
-        var x: Int32, y: Int32
-        init(row: PGRow) throws { (x, y) = try row.decode((Int32, Int32).self) }
+    let db = Database(pool: PGPool(config: try PGConfig("postgresql://chat_api:...@db/chat")), rowLevelSecurity: true)
+    let memories = try await db.memories.memories(forUser: userID)      // sets pgkit.user_id for the call
+    try await db.asUser(userID) { repos in                               // or for several calls at once:
+        try await repos.messages.createMessage(content: "hi", role: .user, sessionId: sessionID)
     }
 }

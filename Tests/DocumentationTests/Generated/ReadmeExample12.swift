@@ -1,10 +1,12 @@
-// Generated from README.md (Swift example 12, line 283) by DocumentationTests.
+// Generated from README.md (Swift example 12, line 402) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Foundation
 import PGKit
 
 func readmeExample12(conn: ReadmeConnection, pool: ReadmePool, db: ReadmeDatabase, config: ReadmeConfig, id: ReadmeUUID, userID: ReadmeUUID, sessionID: ReadmeUUID, email: String, texts: [String], notes: [ReadmeNote], floats: [Float], batch: [ReadmeMemoryInsert], ids: [ReadmeUUID], embedding: ReadmePGVector) async throws {
-    let file = FileHandle(forWritingAtPath: "notes.csv")!
-    try await conn.copyOut("COPY notes TO STDOUT (FORMAT csv, HEADER)") { file.write(Data($0)) }
+    let insert = "INSERT INTO notes (body) VALUES ($1)"
+    var batch = PGPipeline()
+    for text in texts { batch.append(insert, [text]) }
+    _ = try await conn.execute(batch)
 }

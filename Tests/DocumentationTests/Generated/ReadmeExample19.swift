@@ -1,11 +1,13 @@
-// Generated from README.md (Swift example 19, line 446) by DocumentationTests.
+// Generated from README.md (Swift example 19, line 558) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Foundation
 import PGKit
 
 func readmeExample19(conn: ReadmeConnection, pool: ReadmePool, db: ReadmeDatabase, config: ReadmeConfig, id: ReadmeUUID, userID: ReadmeUUID, sessionID: ReadmeUUID, email: String, texts: [String], notes: [ReadmeNote], floats: [Float], batch: [ReadmeMemoryInsert], ids: [ReadmeUUID], embedding: ReadmePGVector) async throws {
-    let nearest = try await conn.transaction(.init(settings: ["hnsw.ef_search": "100"])) { tx in
-        try await tx.query("SELECT id FROM memories ORDER BY embedding <=> \(embedding) LIMIT 10")
+    let userID = try await conn.transaction { tx in
+        let id = try await tx.query("INSERT INTO users (email) VALUES (\(email)) RETURNING id").scalar(UUID.self)!
+        try await tx.execute("INSERT INTO sessions (user_id) VALUES (\(id))")
+        return id
     }
 }

@@ -1,13 +1,11 @@
-// Generated from README.md (Swift example 21, line 489) by DocumentationTests.
+// Generated from README.md (Swift example 21, line 581) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Foundation
 import PGKit
 
 func readmeExample21(conn: ReadmeConnection, pool: ReadmePool, db: ReadmeDatabase, config: ReadmeConfig, id: ReadmeUUID, userID: ReadmeUUID, sessionID: ReadmeUUID, email: String, texts: [String], notes: [ReadmeNote], floats: [Float], batch: [ReadmeMemoryInsert], ids: [ReadmeUUID], embedding: ReadmePGVector) async throws {
-    do {
-        try await conn.execute("INSERT INTO users (email) VALUES (\(email))")
-    } catch let error as PGError where error.sqlState == .uniqueViolation {
-        print("taken:", error.constraint ?? "", error.detail ?? "")
+    let nearest = try await conn.transaction(.init(settings: ["hnsw.ef_search": "100"])) { tx in
+        try await tx.query("SELECT id FROM memories ORDER BY embedding <=> \(embedding) LIMIT 10")
     }
 }
