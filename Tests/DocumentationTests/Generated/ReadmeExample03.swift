@@ -1,20 +1,28 @@
-// Generated from README.md (Swift example 3, line 161) by DocumentationTests.
+// Generated from README.md (Swift example 3, line 314) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
-import PGKitTesting
-import Repositories
-import Testing
+import Foundation
+import PGKit
 
 func readmeExample3(conn: ReadmeConnection, pool: ReadmePool, db: ReadmeDatabase, config: ReadmeConfig, id: ReadmeUUID, userID: ReadmeUUID, sessionID: ReadmeUUID, email: String, texts: [String], notes: [ReadmeNote], floats: [Float], batch: [ReadmeMemoryInsert], ids: [ReadmeUUID], embedding: ReadmePGVector) async throws {
-    @testable import ChatApp
 
-    @Test(.freshDatabase) func tagsAMessage() async throws {
-        let db = try PGTestDatabase.current
-        let session = try await db.sessions.createSession()
-        let message = try await db.messages.createMessage(content: "hi", role: .user, sessionId: session.id)
-        let tag = try await TagRepository(db: db).tag(message, "x")    // ChatApp.Tag (Swift Testing has a Tag too)
-        #expect(tag.label == "x")
-        #expect(try await TagRepository(db: db).labels(inSession: session.id).map(\.label) == ["x"])
+    let config = try PGConfig("postgresql://app:secret@localhost:5432/chat")
+    let conn = try await PGConnection.connect(config)
+
+    // Interpolated values are bound parameters ($1, $2...), never spliced into the SQL.
+    let email = "ada@example.com"
+    let rows = try await conn.query("SELECT id, name, created_at FROM users WHERE email = \(email)")
+    for row in rows {
+        let (id, name, createdAt) = try row.decode((UUID, String, Date).self)
+        print(id, name, createdAt)
     }
-    // XCTest, or a suite's own database: try await PGTestDatabase.withDatabase { db in ... }
+
+    // The explicit form takes the parameters as an array.
+    let count = try await conn.query("SELECT count(*) FROM users WHERE created_at > $1", [Date(timeIntervalSinceNow: -86_400)])
+        .scalar(Int.self)
+
+    // execute returns the number of rows affected.
+    let deleted = try await conn.execute("DELETE FROM sessions WHERE expires_at < now()")
+
+    await conn.close()
 }

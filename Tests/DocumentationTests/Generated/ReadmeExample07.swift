@@ -1,15 +1,11 @@
-// Generated from README.md (Swift example 7, line 343) by DocumentationTests.
+// Generated from README.md (Swift example 7, line 382) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Foundation
 import PGKit
 
 func readmeExample7(conn: ReadmeConnection, pool: ReadmePool, db: ReadmeDatabase, config: ReadmeConfig, id: ReadmeUUID, userID: ReadmeUUID, sessionID: ReadmeUUID, email: String, texts: [String], notes: [ReadmeNote], floats: [Float], batch: [ReadmeMemoryInsert], ids: [ReadmeUUID], embedding: ReadmePGVector) async throws {
-    struct User: Decodable { var id: UUID; var email: String; var name: String?; var createdAt: Date }
-    let users = try await conn.query("SELECT * FROM users").decode(User.self)
-
-    struct Point: PGRowDecodable {
-        var x: Int32, y: Int32
-        init(row: PGRow) throws { (x, y) = try row.decode((Int32, Int32).self) }
-    }
+    var pipeline = PGPipeline()   // transactional: a failure skips the rest and keeps nothing
+    for text in texts { pipeline.append("INSERT INTO notes (body) VALUES (\(text))") }
+    let results = try await conn.execute(pipeline)    // [Result<PGQueryResult, PGError>]
 }

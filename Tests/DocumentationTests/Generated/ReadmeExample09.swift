@@ -1,11 +1,12 @@
-// Generated from README.md (Swift example 9, line 373) by DocumentationTests.
+// Generated from README.md (Swift example 9, line 402) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Foundation
 import PGKit
 
 func readmeExample9(conn: ReadmeConnection, pool: ReadmePool, db: ReadmeDatabase, config: ReadmeConfig, id: ReadmeUUID, userID: ReadmeUUID, sessionID: ReadmeUUID, email: String, texts: [String], notes: [ReadmeNote], floats: [Float], batch: [ReadmeMemoryInsert], ids: [ReadmeUUID], embedding: ReadmePGVector) async throws {
-    try await conn.withConnectionThread {
-        for id in ids { _ = try await conn.query("SELECT name FROM users WHERE id = \(id)") }
-    }
+    let insert = "INSERT INTO notes (body) VALUES ($1)"
+    var batch = PGPipeline()
+    for text in texts { batch.append(insert, [text]) }
+    _ = try await conn.execute(batch)
 }

@@ -1,17 +1,18 @@
-// Generated from README.md (Swift example 22, line 589) by DocumentationTests.
+// Generated from README.md (Swift example 22, line 813) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
-import Foundation
-import PGKit
+import Repositories
 
 func readmeExample22(conn: ReadmeConnection, pool: ReadmePool, db: ReadmeDatabase, config: ReadmeConfig, id: ReadmeUUID, userID: ReadmeUUID, sessionID: ReadmeUUID, email: String, texts: [String], notes: [ReadmeNote], floats: [Float], batch: [ReadmeMemoryInsert], ids: [ReadmeUUID], embedding: ReadmePGVector) async throws {
-    let pool = PGPool(config: config, configuration: PGPoolConfiguration(
-        minConnections: 2, maxConnections: 10,
-        acquireTimeout: .seconds(5), idleTimeout: .seconds(300), maxLifetime: .seconds(1800),
-        healthCheckAfterIdle: .seconds(30)))
 
-    let name = try await pool.query("SELECT name FROM users WHERE id = \(id)").scalar(String.self)
-    try await pool.withConnection { conn in /* several statements on one connection */ }
-    print(pool.statistics)          // 3 open (1 in use, 2 idle), 0 connecting, 0 waiting
-    await pool.shutdown()           // in-flight work finishes; waiters fail with .poolClosed
+    let replicated = PGReplicatedPool(
+        primary: try PGConfig("postgresql://app@db-primary/chat"),
+        replicas: [try PGConfig("postgresql://app@db-replica-1/chat"), try PGConfig("postgresql://app@db-replica-2/chat")],
+        maxReplicaLag: .seconds(5))
+    let db = Database(replicated: replicated)
+
+    try await db.messages.createMessage(content: "hi", role: .user, sessionId: sessionID)      // primary
+    let page = try await db.readOnly { try await $0.messages.messages(inSession: sessionID) }   // a replica
+    let mine = try await db.messages.messages(inSession: sessionID)   // read your own write: the primary
+    let count = try await replicated.read { try await $0.query("SELECT count(*) FROM messages").scalar(Int.self) }
 }
