@@ -28,7 +28,8 @@ public struct StudioApp: Sendable {
                 terminal.draw(StudioRenderer(width: size.width, height: size.height, databaseName: config.database ?? "").render(state))
                 dirty = false
             }
-            pending += terminal.readBytes()
+            guard let input = terminal.readBytes() else { return }  // the terminal went away
+            pending += input
             while let (key, used) = StudioKey.decode(pending) {
                 pending.removeFirst(used)
                 dirty = true

@@ -55,13 +55,19 @@ final class RawTerminal: Sendable {
         }
     }
 
-    /// Reads what is available (waiting up to 100 ms); empty when nothing came.
-    func readBytes() -> [UInt8] {
+    /// Reads what is available (waiting up to 100 ms); empty when nothing came, nil when the
+    /// terminal is gone (end of input or a hang-up: the window closed, the tmux pane died), so
+    /// the studio ends instead of spinning on a dead descriptor.
+    func readBytes() -> [UInt8]? {
         var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
-        guard poll(&descriptor, 1, 100) > 0 else { return [] }
+        let ready = poll(&descriptor, 1, 100)
+        if ready < 0 { return errno == EINTR ? [] : nil }
+        guard ready > 0 else { return [] }
         var buffer = [UInt8](repeating: 0, count: 64)
         let count = read(STDIN_FILENO, &buffer, buffer.count)
-        return count > 0 ? Array(buffer[0..<count]) : []
+        if count > 0 { return Array(buffer[0..<count]) }
+        if count < 0, errno == EINTR || errno == EAGAIN { return [] }
+        return nil
     }
 }
 
