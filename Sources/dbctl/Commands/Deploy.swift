@@ -5,12 +5,19 @@ import Migrator
 struct Deploy: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Apply pending migrations (for production and CI). Refuses when migrations drifted.",
-        discussion: "Exit code 1 when a migration fails or when applied migrations were edited, deleted or reordered.")
+        discussion: """
+            Each statement waits at most --statement-lock-timeout for a lock; past it the migration is rolled back \
+            (the app's queries queued behind it go ahead) and retried, naming the sessions that hold the lock. Exit code 1 \
+            when a migration fails, when applied migrations were edited, deleted or reordered, or when a lock is still \
+            held after the retries.
+            """)
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var limits: StatementLimitOptions
 
-    @Option(help: ArgumentHelp("Seconds to wait for another deploy's migration lock (0: do not wait).", valueName: "seconds"))
+    @Option(help: ArgumentHelp("Seconds to wait for another deploy's migration lock (0: do not wait). Not the statements' "
+                               + "lock_timeout: that is --statement-lock-timeout.", valueName: "seconds"))
     var lockTimeout: Int = 60
 
     func validate() throws {
@@ -25,8 +32,8 @@ struct Deploy: AsyncParsableCommand {
     func run() async throws {
         let terminal = Terminal.standardError
         let config = try await database.resolve(terminal, fallback: .none(command: "deploy"))
-        let migrator = Migrator(config: config, directory: MigrationDirectory(path: try database.migrationsPath),
-                                lockTimeout: .seconds(lockTimeout), onEvent: MigrationReporter.handler(terminal))
+        let migrator = limits.configure(Migrator(config: config, directory: MigrationDirectory(path: try database.migrationsPath),
+                                                 lockTimeout: .seconds(lockTimeout), onEvent: MigrationReporter.handler(terminal)))
         let applied = try await migrator.applyPending()
         if output.json {
             try JSONOutput.print(Report(applied: applied.map { .init(version: $0.version, name: $0.name) }))

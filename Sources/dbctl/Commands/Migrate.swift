@@ -25,6 +25,8 @@ struct Migrate: AsyncParsableCommand {
     @Flag(help: "Skip the replay on a shadow database.")
     var noShadow = false
 
+    @OptionGroup var limits: StatementLimitOptions
+
     func validate() throws {
         if createOnly && name == nil { throw ValidationError("--create-only needs --name") }
     }
@@ -39,7 +41,7 @@ struct Migrate: AsyncParsableCommand {
             if createOnly { return }
         }
         let config = try await database.resolve(terminal, fallback: .localCluster)
-        let migrator = Migrator(config: config, directory: directory, onEvent: MigrationReporter.handler(terminal))
+        let migrator = limits.configure(Migrator(config: config, directory: directory, onEvent: MigrationReporter.handler(terminal)))
         let project = try database.project()
         let schema = config.schema ?? project.configuration.schema
         if !noShadow {
