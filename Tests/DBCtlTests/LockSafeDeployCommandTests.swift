@@ -171,6 +171,18 @@ import Testing
         #expect(try await project.scalar("SELECT count(*) FROM pg_index WHERE indexrelid = 't_flagged'::regclass AND indisvalid") == 1)
     }
 
+    @Test func aNoTransactionFileThatOpensItsOwnTransactionIsNotRetried() async throws {
+        let project = try await project("lock_own_begin")
+        try project.write("0002_flag.up.sql", "-- dbctl:no-transaction\nBEGIN;\nALTER TABLE t ADD COLUMN flagged boolean;\nCOMMIT;")
+        let holder = try await Holder(project, seconds: 20)
+        let run = try await project.dbctl("deploy", "--statement-lock-timeout", "300ms", "--lock-attempts", "5")
+        try await holder.finish()
+        #expect(run.status == 1)
+        #expect(run.errorOutput.contains("0002_flag.up.sql:3: [55P03] canceling statement due to lock timeout"), "\(run.errorOutput)")
+        #expect(!run.errorOutput.contains("attempt 1 of 5"), "one statement of its own BEGIN block cannot be retried alone")
+        #expect(try await state(project).hasColumn == false)
+    }
+
     @Test func badTimeValuesAreBadUsage() async throws {
         for arguments in [["--statement-lock-timeout", "5000"], ["--statement-timeout", "soon"], ["--lock-attempts", "0"], ["--lock-retry-limit", "off"]] {
             let run = try await CommandRun.dbctl(["deploy"] + arguments)

@@ -8,8 +8,8 @@ struct Lint: AsyncParsableCommand {
         abstract: "Check migrations for operations that lock or rewrite busy tables, with the safe way for each.",
         discussion: """
             By default checks the pending migrations of the configured database; name migrations (or --all) to check \
-            them without one. `migrate` runs the same checks, and `deploy` as warnings. A finding names the file, line \
-            and rule; `-- dbctl:lint-ignore RULE reason` on the line before the statement silences it (the reason is \
+            them without one. `migrate` and `deploy` run the same checks first, as warnings (errors with their --strict). \
+            A finding names the file, line and rule; `-- dbctl:lint-ignore RULE reason` on the line before the statement silences it (the reason is \
             required). --list-rules shows the rules. Exit code 0 without --strict; with --strict, 1 when anything is \
             found; 2 for bad usage.
             """)
