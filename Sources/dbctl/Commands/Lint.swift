@@ -41,8 +41,7 @@ struct Lint: AsyncParsableCommand {
 
     func run() async throws {
         if listRules { return printRules() }
-        let loaded = try MigrationDirectory(path: try database.migrationsPath).load()
-        let targets = try await targetVersions(in: loaded)
+        let (loaded, targets) = try await migrationsToCheck()
         let findings = MigrationLintCheck.linter(for: try database.project()).lint(loaded, targets: targets)
         let checked = loaded.filter { targets.contains($0.version) }.map(\.upFileName)
         if output.json {
@@ -61,22 +60,27 @@ struct Lint: AsyncParsableCommand {
         if strict, !findings.isEmpty { throw ExitCode(1) }
     }
 
-    /// The versions to check: those named, all, or the database's pending ones.
-    private func targetVersions(in loaded: [Migration]) async throws -> Set<Int64> {
-        if all { return Set(loaded.map(\.version)) }
-        if !migrations.isEmpty {
-            return Set(try migrations.map { given in
-                let file = URL(fileURLWithPath: given).lastPathComponent
-                guard let found = loaded.first(where: { $0.upFileName == file || Int64(given) == $0.version }) else {
-                    throw ValidationError("no migration \(given) in \(try database.migrationsPath)")
-                }
-                return found.version
-            })
+    /// Every migration, and the versions to check: those named, all, or the database's pending ones.
+    private func migrationsToCheck() async throws -> (all: [Migration], targets: Set<Int64>) {
+        let directory = MigrationDirectory(path: try database.migrationsPath)
+        guard all || !migrations.isEmpty else { return try await pending(in: directory) }
+        let loaded = try directory.load()
+        if all { return (loaded, Set(loaded.map(\.version))) }
+        let named = try migrations.map { given in
+            let file = URL(fileURLWithPath: given).lastPathComponent
+            guard let found = loaded.first(where: { $0.upFileName == file || Int64(given) == $0.version }) else {
+                throw ValidationError("no migration \(given) in \(try database.migrationsPath)")
+            }
+            return found.version
         }
+        return (loaded, Set(named))
+    }
+
+    private func pending(in directory: MigrationDirectory) async throws -> (all: [Migration], targets: Set<Int64>) {
         do {
             let config = try await database.resolve(.standardError, fallback: .none(command: "lint"))
-            let directory = MigrationDirectory(path: try database.migrationsPath)
-            return Set(try await Migrator(config: config, directory: directory).plan().pending.map(\.version))
+            let plan = try await Migrator(config: config, directory: directory).plan()
+            return (plan.entries.compactMap(\.migration), Set(plan.pending.map(\.version)))
         } catch let failure as DBCtlFailure {
             throw DBCtlFailure(message: failure.message + "; or check migrations without a database: dbctl lint --all, or dbctl lint FILE...")
         }
