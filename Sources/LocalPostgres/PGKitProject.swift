@@ -73,9 +73,12 @@ public struct PGKitProject: Sendable, Equatable {
 
     /// Finds the project containing `directory`; the directory itself when no ancestor holds
     /// `pgkit.json` or `Package.swift`. Throws `PGKitProjectError` for a `pgkit.json` that
-    /// cannot be read.
+    /// cannot be read, and for a working directory that no longer exists (whose path the
+    /// system cannot tell: walking up from it would never reach the root).
     public static func find(from directory: String = FileManager.default.currentDirectoryPath) throws -> PGKitProject {
+        guard !directory.isEmpty else { throw PGKitProjectError.workingDirectoryMissing }
         let start = URL(fileURLWithPath: directory).standardizedFileURL
+        guard start.path.hasPrefix("/") else { throw PGKitProjectError.workingDirectoryMissing }
         var packageRoot: URL?
         var candidate = start
         while true {
@@ -131,11 +134,14 @@ public struct PGKitProject: Sendable, Equatable {
 public enum PGKitProjectError: Error, CustomStringConvertible, Equatable {
     case unreadable(path: String, reason: String)
     case invalid(path: String, reason: String)
+    /// The working directory was deleted (or moved out of reach) after the process started in it.
+    case workingDirectoryMissing
 
     public var description: String {
         switch self {
         case .unreadable(let path, let reason): return "cannot read \(path): \(reason)"
         case .invalid(let path, let reason): return "\(path) is not a valid PGKit configuration: \(reason)"
+        case .workingDirectoryMissing: return "the working directory no longer exists (it was deleted or moved); cd into the project and run again"
         }
     }
 }

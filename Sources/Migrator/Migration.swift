@@ -32,6 +32,12 @@ public struct Migration: Sendable, Equatable {
     /// Whether the up file has no statements at all (only comments), as a fresh template does.
     public var isEmpty: Bool { !SQLScript(upSQL).hasStatements }
 
+    /// What the file's header says about running it (``MigrationDirectives``); throws
+    /// `invalidDirective` naming the line for an unknown directive or a bad value.
+    public func directives() throws(MigratorError) -> MigrationDirectives {
+        try MigrationDirectives.parse(upSQL, file: upFileName)
+    }
+
     /// The marker on a migration's first line that runs it outside a transaction.
     public static let noTransactionMarker = "-- dbctl:no-transaction"
 

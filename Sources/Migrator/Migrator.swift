@@ -17,6 +17,12 @@ public struct Migrator: Sendable {
     public let directory: MigrationDirectory
     /// How long to wait for another process's migration lock.
     public var lockTimeout: Duration
+    /// The `lock_timeout` and `statement_timeout` each migration statement runs with (a file's
+    /// `-- dbctl:lock-timeout` and `-- dbctl:statement-timeout` win): five seconds of lock wait
+    /// by default, so a migration queued behind a long transaction never stalls the app longer.
+    public var statementTimeouts = StatementTimeouts()
+    /// How a migration whose statement timed out waiting for a lock is retried.
+    public var lockRetry = LockRetryPolicy()
     public var onEvent: @Sendable (MigratorEvent) -> Void
 
     /// The advisory lock key every dbctl uses ("dbctl_mg" in ASCII).
@@ -48,15 +54,24 @@ public struct Migrator: Sendable {
                 try await MigrationHistory.create(on: connection)
                 let plan = MigrationPlan(migrations: migrations, applied: try await MigrationHistory.records(on: connection))
                 guard plan.drift.isEmpty else { throw MigratorError.drift(plan.drift) }
+                // A directive that cannot be honoured stops everything before anything runs.
+                for migration in plan.pending { _ = try migration.directives() }
+                let watcher = LockWaitWatcher(config: connectionConfig, onEvent: onEvent)
                 var applied: [Migration] = []
-                for migration in plan.pending {
-                    if skipEmpty && migration.isEmpty {
-                        onEvent(.skippedEmpty(migration))
-                        break
+                do {
+                    for migration in plan.pending {
+                        if skipEmpty && migration.isEmpty {
+                            onEvent(.skippedEmpty(migration))
+                            break
+                        }
+                        try await apply(migration, on: connection, watcher: watcher)
+                        applied.append(migration)
                     }
-                    try await apply(migration, on: connection)
-                    applied.append(migration)
+                } catch {
+                    await watcher.close()
+                    throw error
                 }
+                await watcher.close()
                 return applied
             }
         }
@@ -157,22 +172,7 @@ public struct Migrator: Sendable {
         }
     }
 
-    // MARK: Applying one migration
-
-    private func apply(_ migration: Migration, on connection: PGConnection) async throws {
-        onEvent(.applying(migration))
-        let started = ContinuousClock.now
-        if migration.runsOutsideTransaction {
-            try await run(migration.upSQL, file: migration.upFileName, on: connection, rolledBack: false)
-            try await MigrationHistory.insert(migration, milliseconds: milliseconds(since: started), on: connection)
-        } else {
-            try await connection.transaction { tx in
-                try await run(migration.upSQL, file: migration.upFileName, on: tx, rolledBack: true)
-                try await MigrationHistory.insert(migration, milliseconds: milliseconds(since: started), on: tx)
-            }
-        }
-        onEvent(.applied(migration, milliseconds: milliseconds(since: started)))
-    }
+    // MARK: Running a file (applying one is in Migrator+LockSafeApply.swift)
 
     /// Runs a file's statements one by one, so a failure can name its line.
     private func run(_ sql: String, file: String, on connection: PGConnection, rolledBack: Bool) async throws {
@@ -193,7 +193,7 @@ public struct Migrator: Sendable {
         return statement.textLine + prefix.reduce(0) { $1 == "\n" ? $0 + 1 : $0 }
     }
 
-    private func milliseconds(since start: ContinuousClock.Instant) -> Int64 {
+    func milliseconds(since start: ContinuousClock.Instant) -> Int64 {
         let elapsed = ContinuousClock.now - start
         return elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
     }
@@ -203,9 +203,13 @@ public struct Migrator: Sendable {
     /// Migrations may legitimately run for a long time (an index on a big table), so the
     /// migrator's connections have no query timeout.
     private func withConnection<T>(_ body: (PGConnection) async throws -> T) async throws -> T {
+        try await PGConnection.withConnection(connectionConfig, body)
+    }
+
+    private var connectionConfig: PGConfig {
         var config = self.config
         config.queryTimeout = nil
-        return try await PGConnection.withConnection(config, body)
+        return config
     }
 
     /// Holds the session-level advisory lock around `body`, waiting up to `lockTimeout`.

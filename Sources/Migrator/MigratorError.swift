@@ -20,6 +20,12 @@ public enum MigratorError: Error, CustomStringConvertible, Sendable {
     case downFileMissing(version: Int64, name: String)
     case nothingToRevert
     case lockTimeout(Duration)
+    /// A `-- dbctl:` directive dbctl cannot honour (unknown, misplaced, a bad value); nothing ran.
+    case invalidDirective(file: String, line: Int, reason: String)
+    /// A statement's lock waits kept timing out until the retries ran out; the migration was
+    /// rolled back (outside a transaction: the statements before this line stay applied).
+    case lockRetriesExhausted(file: String, line: Int, attempts: Int, elapsed: Duration, lockTimeout: Duration?,
+                              wait: LockWait?, rolledBack: Bool)
 
     /// What happened, with file names, migration names and the server's text shown safely for
     /// a terminal (``TerminalSafeText``): names on one line, messages keeping their line breaks.
@@ -63,6 +69,19 @@ public enum MigratorError: Error, CustomStringConvertible, Sendable {
             return "no applied migrations to revert"
         case .lockTimeout(let timeout):
             return "another dbctl held the migration lock for more than \(timeout); try again, or look for a stuck deploy"
+        case .invalidDirective(let file, let line, let reason):
+            return "\(name(file)):\(line): \(reason); nothing was applied"
+        case .lockRetriesExhausted(let file, let line, let attempts, let elapsed, let lockTimeout, let wait, let rolledBack):
+            let limit = lockTimeout.map { " within \(PGDurationText.describe($0))" } ?? ""
+            var text = "\(name(file)):\(line): could not get a lock\(limit) in \(attempts) attempt\(attempts == 1 ? "" : "s") "
+                + "over \(PGDurationText.describe(elapsed)); gave up"
+            text += wait.map { "\n  It waited for \($0.description)" }
+                ?? "\n  The session holding the lock was not seen in time (it is in pg_locks while it holds it)."
+            text += rolledBack
+                ? "\n  The migration was rolled back; the database is as it was before it."
+                : "\n  This migration runs outside a transaction: statements before this line were applied."
+            text += "\n  End that session, or migrate again once it is done."
+            return text
         }
     }
 }

@@ -19,6 +19,9 @@ public struct SQLScript: Sendable, Equatable, Sequence {
         /// 1-based line where `sql` begins (a comment before the first token starts earlier):
         /// the base for turning a server error's character position into a file line.
         var textLine: Int
+        /// Where `sql` is in the script's UTF-8 bytes, and the line it ends on.
+        var bytes: Range<Int> = 0..<0
+        var endLine = 0
     }
 
     /// The whole script.
@@ -56,7 +59,7 @@ public struct SQLScript: Sendable, Equatable, Sequence {
             guard let range = nextRange() else { return nil }
             let sql = text.utf8.withContiguousStorageIfAvailable { String(decoding: $0[range.bytes], as: UTF8.self) }
                 ?? String(decoding: Array(text.utf8)[range.bytes], as: UTF8.self)
-            return Statement(sql: sql, line: range.tokenLine, textLine: range.textLine)
+            return Statement(sql: sql, line: range.tokenLine, textLine: range.textLine, bytes: range.bytes, endLine: range.endLine)
         }
 
         /// The byte range of the next statement, without making its `String`.

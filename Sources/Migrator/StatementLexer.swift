@@ -5,11 +5,12 @@
 /// PostgreSQL's own scanner.
 struct StatementLexer {
     /// Where a statement is: its bytes (comments before it included, white space around it
-    /// not), the line of its first token and the line its text begins on.
+    /// not), the line of its first token, the line its text begins on and the one it ends on.
     struct Range: Equatable {
         var bytes: Swift.Range<Int>
         var tokenLine: Int
         var textLine: Int
+        var endLine: Int
     }
 
     private enum State: Equatable {
@@ -40,7 +41,7 @@ struct StatementLexer {
     private mutating func scanStatement(_ bytes: UnsafeBufferPointer<UInt8>) -> Range? {
         let count = bytes.count
         var state = State.normal
-        var textStart: Int?, textLine = line, textEnd = offset
+        var textStart: Int?, textLine = line, textEnd = offset, endLine = line
         var tokenLine: Int?
         var wordStart: Int?
         var previousWord: Keyword?
@@ -91,7 +92,7 @@ struct StatementLexer {
                     } else if byte == .semicolon && atomicDepth == 0 {
                         offset = index + 1
                         guard let textStart, let tokenLine else { return nil }
-                        return Range(bytes: textStart..<textEnd, tokenLine: tokenLine, textLine: textLine)
+                        return Range(bytes: textStart..<textEnd, tokenLine: tokenLine, textLine: textLine, endLine: endLine)
                     }
                 }
                 if !startsComment, !Self.isSpace(byte), tokenLine == nil { tokenLine = line }
@@ -123,17 +124,17 @@ struct StatementLexer {
                 }
             }
             if length == 1 {
-                if byte == .newline { line += 1 } else if !Self.isSpace(byte) { textEnd = index + 1 }
+                if byte == .newline { line += 1 } else if !Self.isSpace(byte) { textEnd = index + 1; endLine = line }
             } else {
                 for consumed in index..<min(index + length, count) {
-                    if bytes[consumed] == .newline { line += 1 } else if !Self.isSpace(bytes[consumed]) { textEnd = consumed + 1 }
+                    if bytes[consumed] == .newline { line += 1 } else if !Self.isSpace(bytes[consumed]) { textEnd = consumed + 1; endLine = line }
                 }
             }
             index += length
         }
         offset = count
         guard let textStart, let tokenLine else { return nil }
-        return Range(bytes: textStart..<textEnd, tokenLine: tokenLine, textLine: textLine)
+        return Range(bytes: textStart..<textEnd, tokenLine: tokenLine, textLine: textLine, endLine: endLine)
     }
 
     /// `$tag$` starting at `index`, if there is one (a tag is letters, digits, underscores and

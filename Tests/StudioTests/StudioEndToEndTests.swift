@@ -7,10 +7,14 @@ import Testing
 
 /// The studio as a person uses it: in tmux, against the seeded database, reading the screen.
 @Suite(.serialized) struct StudioEndToEndTests {
+    /// Where tmux runs: its panes start in the client's directory, which must outlive the client
+    /// (CommandRun removes a directory of its own as soon as `tmux new-session -d` returns).
+    static let workingDirectory = FileManager.default.temporaryDirectory
+
     let session = "pgkit-studio-\(UInt32.random(in: 0...UInt32.max))"
 
     func tmux(_ arguments: [String]) async throws -> String {
-        let result = try await CommandRun.run("/usr/bin/tmux", arguments)
+        let result = try await CommandRun.run("/usr/bin/tmux", arguments, in: Self.workingDirectory)
         return result.output
     }
 

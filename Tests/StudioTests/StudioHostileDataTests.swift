@@ -8,6 +8,10 @@ import Testing
 /// against a real server holding escape sequences in cells, in a table name, in column names,
 /// in a query's column name, in an error and in a notice.
 @Suite(.serialized) struct StudioHostileDataTests {
+    /// Where tmux runs: its panes start in the client's directory, which must outlive the client
+    /// (CommandRun removes a directory of its own as soon as `tmux new-session -d` returns).
+    static let workingDirectory = FileManager.default.temporaryDirectory
+
     /// A tmux server of its own, so the clipboard setting and buffers are the test's alone.
     let socket = FileManager.default.temporaryDirectory.appendingPathComponent("pgkit-hostile-\(UInt32.random(in: 0...UInt32.max)).tmux").path
     let session = "hostile"
@@ -19,7 +23,7 @@ import Testing
     static let clipboard = "clip\(esc)]52;c;SGVsbG8=\(bel) c1\u{9B}2J del\u{7F} bell\(bel)"
 
     func tmux(_ arguments: [String]) async throws -> String {
-        try await CommandRun.run("/usr/bin/tmux", ["-S", socket] + arguments).output
+        try await CommandRun.run("/usr/bin/tmux", ["-S", socket] + arguments, in: Self.workingDirectory).output
     }
 
     /// The screen as text; with `escapes`, with the attributes tmux holds for each cell (so red

@@ -146,7 +146,7 @@ public struct PGConfig: Sendable, CustomStringConvertible {
                     queryTimeout = nil
                     continue
                 }
-                guard let timeout = Self.parseDuration(value) else {
+                guard let timeout = PGDurationText.parse(value, bareNumberUnit: .seconds(1)) else {
                     throw PGError(.invalidConfiguration, "query_timeout must look like 30s, 500ms or 2m")
                 }
                 queryTimeout = timeout
@@ -177,15 +177,6 @@ public struct PGConfig: Sendable, CustomStringConvertible {
             default: break
             }
         }
-    }
-
-    static func parseDuration(_ text: String) -> Duration? {
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("", 1)]
-        for (suffix, scale) in units where text.hasSuffix(suffix) {
-            guard let number = Double(text.dropLast(suffix.count)), number > 0, number.isFinite else { continue }
-            return .milliseconds(Int64(number * scale * 1000))
-        }
-        return nil
     }
 
     private static func parseBool(_ value: String, key: String) throws(PGError) -> Bool {

@@ -25,12 +25,30 @@ public struct SQLTokenizer: Sequence, IteratorProtocol {
 
     private let bytes: [UInt8]
     private var index = 0
+    /// Where the token `next()` returned last is: byte offsets into the text's UTF-8.
+    public private(set) var tokenRange: Range<Int> = 0..<0
+    /// The byte ranges of the `--` comments skipped so far (`--` to the end of the line,
+    /// without the line feed), kept only when the tokenizer was made with `keepingLineComments`.
+    public private(set) var lineComments: [Range<Int>] = []
+    private let keepsLineComments: Bool
 
-    public init(_ sql: String) { bytes = Array(sql.utf8) }
+    /// A tokenizer over `sql`; with `keepingLineComments`, it also records where the `--`
+    /// comments are (for tools that read directives written in comments).
+    public init(_ sql: String, keepingLineComments: Bool = false) {
+        bytes = Array(sql.utf8)
+        keepsLineComments = keepingLineComments
+    }
+
+    /// The text of `range` (a `tokenRange` or a comment's range).
+    public func text(_ range: Range<Int>) -> String {
+        String(decoding: bytes[range.clamped(to: 0..<bytes.count)], as: UTF8.self)
+    }
 
     public mutating func next() -> Token? {
         skipSpaceAndComments()
         guard index < bytes.count else { return nil }
+        let start = index
+        defer { tokenRange = start..<index }
         let byte = bytes[index]
         if Self.isWordStart(byte) {
             // E'...' and e'...' are strings with escapes; U&'...' and B'...'/X'...' plain strings.
@@ -99,7 +117,9 @@ public struct SQLTokenizer: Sequence, IteratorProtocol {
             if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C {
                 index += 1
             } else if byte == 0x2D, index + 1 < bytes.count, bytes[index + 1] == 0x2D {
+                let start = index
                 while index < bytes.count, bytes[index] != 0x0A { index += 1 }
+                if keepsLineComments { lineComments.append(start..<index) }
             } else if byte == 0x2F, index + 1 < bytes.count, bytes[index + 1] == 0x2A {
                 var depth = 0
                 while index < bytes.count {

@@ -23,6 +23,12 @@ public enum ChatSchema {
     /// The chat tables' names.
     public static var tableNames: Set<String> { Set(models.map { $0.tableName }) }
 
+    /// The columns the chat repositories read, by table (what `dbctl lint` keeps an app's
+    /// migrations from renaming or dropping).
+    public static var readColumns: [String: [String]] {
+        Dictionary(uniqueKeysWithValues: models.map { ($0.tableName, $0.columnNames) })
+    }
+
     /// Everything in `tables` (table name → columns) that would break the chat repositories,
     /// one sentence each naming the table and column; empty when the schema serves them.
     public static func incompatibilities(in tables: [String: [Column]]) -> [String] {

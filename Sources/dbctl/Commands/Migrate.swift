@@ -11,7 +11,8 @@ struct Migrate: AsyncParsableCommand {
             With --name, creates migrations/NNNN_NAME.up.sql and .down.sql from a template. \
             Unless --create-only is given, it then replays every migration from zero on a \
             throwaway shadow database (proving they apply cleanly) and applies the pending \
-            ones. A migration that is still an empty template stays pending until you write it.
+            ones. A migration that is still an empty template stays pending until you write it. \
+            The lint (dbctl lint) checks the pending migrations first: warnings, or errors with --strict.
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -24,6 +25,11 @@ struct Migrate: AsyncParsableCommand {
 
     @Flag(help: "Skip the replay on a shadow database.")
     var noShadow = false
+
+    @Flag(help: "Make lint findings in the pending migrations errors: apply nothing.")
+    var strict = false
+
+    @OptionGroup var limits: StatementLimitOptions
 
     func validate() throws {
         if createOnly && name == nil { throw ValidationError("--create-only needs --name") }
@@ -39,9 +45,10 @@ struct Migrate: AsyncParsableCommand {
             if createOnly { return }
         }
         let config = try await database.resolve(terminal, fallback: .localCluster)
-        let migrator = Migrator(config: config, directory: directory, onEvent: MigrationReporter.handler(terminal))
+        let migrator = limits.configure(Migrator(config: config, directory: directory, onEvent: MigrationReporter.handler(terminal)))
         let project = try database.project()
         let schema = config.schema ?? project.configuration.schema
+        try MigrationLintCheck.checkPending(try await migrator.plan(), project: project, strict: strict, terminal: terminal)
         if !noShadow {
             terminal.note("Replaying every migration on a shadow database...")
             try await migrator.verifyReplayOnShadowDatabase { shadow in

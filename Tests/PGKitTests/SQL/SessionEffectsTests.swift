@@ -57,3 +57,23 @@ import Testing
                            .parameter, .symbol(0x2C), .number, .symbol(0x3B)])
     }
 }
+
+@Suite struct SQLTokenizerPositionTests {
+    @Test func eachTokenKnowsWhereItIs() {
+        let sql = "ALTER TABLE \"Odd\" ADD x numeric(10, 2)"
+        var tokenizer = SQLTokenizer(sql)
+        var texts: [String] = []
+        while tokenizer.next() != nil { texts.append(tokenizer.text(tokenizer.tokenRange)) }
+        #expect(texts == ["ALTER", "TABLE", "\"Odd\"", "ADD", "x", "numeric", "(", "10", ",", "2", ")"])
+    }
+
+    @Test func lineCommentsAreKeptOnlyWhenAsked() {
+        let sql = "-- first\nSELECT 1 /* block -- not a line comment */, 'a -- b' -- last\n"
+        var keeping = SQLTokenizer(sql, keepingLineComments: true)
+        while keeping.next() != nil {}
+        #expect(keeping.lineComments.map { keeping.text($0) } == ["-- first", "-- last"])
+        var plain = SQLTokenizer(sql)
+        while plain.next() != nil {}
+        #expect(plain.lineComments.isEmpty)
+    }
+}
