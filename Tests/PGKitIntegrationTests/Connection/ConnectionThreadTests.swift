@@ -79,7 +79,7 @@ import Testing
             task.cancel()
             let error = await #expect(throws: PGError.self) { try await task.value }
             #expect(error?.sqlState == .queryCanceled || error?.kind == .cancelled, "\(String(describing: error))")
-            #expect(ContinuousClock.now - started < .seconds(3))
+            #expect(ContinuousClock.now - started < .seconds(10), "far short of the 30 s sleep")
             #expect(try await conn.query("SELECT 1").scalar(Int.self) == 1)
         }
     }

@@ -105,7 +105,9 @@ import Testing
         try await Task.sleep(for: .milliseconds(300))
         sleeper.cancel()
         await #expect(throws: PGError.self) { try await sleeper.value }
-        #expect(ContinuousClock.now - started < .seconds(2))
+        // Far short of the 30 s sleep (CI runs every suite at once on two cores, so the bound is loose);
+        // the check below, that the server runs nothing, is the strict part.
+        #expect(ContinuousClock.now - started < .seconds(10))
         let sleeping = try await pool.query("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pgkit-cancel-running' AND state = 'active' AND pid <> pg_backend_pid()").scalar(Int.self)
         #expect(sleeping == 0)
         await pool.shutdown()
