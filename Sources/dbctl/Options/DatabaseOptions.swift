@@ -56,7 +56,9 @@ struct DatabaseOptions: ParsableArguments {
                 let (config, source) = try await PGConfig.resolveOrStartLocal(
                     explicit: databaseURL, directory: try project().root.path, announce: { terminal.note($0) })
                 if source == .localCluster {
-                    terminal.note("No database configured (--database-url, DATABASE_URL, .env): using the local cluster in .dbctl/postgres, "
+                    let cluster = LocalCluster(projectDirectory: try project().root.path)
+                    let place = cluster.location.map(cluster.display) ?? ".dbctl/postgres"
+                    terminal.note("No database configured (--database-url, DATABASE_URL, .env): using the local cluster in \(place), "
                         + "database \(config.database ?? "") on 127.0.0.1:\(config.port ?? 0)")
                 }
                 warnAboutRepeatedURL(source, terminal)
