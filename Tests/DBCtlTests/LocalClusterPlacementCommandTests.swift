@@ -86,7 +86,7 @@ import Testing
             #expect(running.output.contains("running on 127.0.0.1:") && running.output.contains(outside), "\(running.output)")
             let status = try await project.dbctl("status", environment: ["DATABASE_URL": databaseURL])
             #expect(status.status == 0, "\(status.output)\(status.errorOutput)")
-            #expect(status.output.contains("0001 notes"))
+            #expect(status.output.contains("0001_notes"))
 
             let stop = try await project.dbctl("db", "stop")
             #expect(stop.status == 0, "\(stop.errorOutput)")

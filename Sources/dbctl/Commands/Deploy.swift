@@ -18,7 +18,7 @@ struct Deploy: AsyncParsableCommand {
     }
 
     struct Report: Encodable {
-        struct Applied: Encodable { let version: Int64; let name: String }
+        struct Applied: Encodable { let version: Int64; let name: String; let migration: String }
         let applied: [Applied]
     }
 
@@ -29,7 +29,7 @@ struct Deploy: AsyncParsableCommand {
                                 lockTimeout: .seconds(lockTimeout), onEvent: MigrationReporter.handler(terminal))
         let applied = try await migrator.applyPending()
         if output.json {
-            try JSONOutput.print(Report(applied: applied.map { .init(version: $0.version, name: $0.name) }))
+            try JSONOutput.print(Report(applied: applied.map { .init(version: $0.version, name: $0.name, migration: $0.label) }))
         } else {
             terminal.success(applied.isEmpty ? "no pending migrations" : "applied \(applied.count) migration(s)")
         }
