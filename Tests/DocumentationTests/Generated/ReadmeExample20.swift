@@ -1,4 +1,4 @@
-// Generated from README.md (Swift example 20, line 624) by DocumentationTests.
+// Generated from README.md (Swift example 20, line 631) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Foundation
