@@ -19,7 +19,7 @@ struct Down: AsyncParsableCommand {
     @Option(help: "How many migrations to revert (no more than are applied).")
     var steps: Int = 1
 
-    @Flag(help: "Do not ask before running down files that drop tables (required then when not on a terminal).")
+    @Flag(help: "Do not ask before running down files that drop or empty tables (needed when not on a terminal).")
     var force = false
 
     func validate() throws {
