@@ -4,9 +4,10 @@ import PGKit
 extension PGConfig {
     /// Resolves the database the way every PGKit tool does: `explicit`, then `DATABASE_URL`
     /// in the environment, then `DATABASE_URL` in the project's `.env`, then the project's
-    /// embedded local cluster, started on demand (and `announce` is told so, for a line such as
-    /// "Started the local cluster"). The project is the one containing `directory`
-    /// (`PGKitProject.find`), so a subdirectory uses the same `.env` and cluster.
+    /// embedded local cluster, created or started on demand (and `announce` is told so, with a
+    /// line saying where the cluster's files are: see ``LocalCluster/start(binaries:announce:)``).
+    /// The project is the one containing `directory` (`PGKitProject.find`), so a subdirectory
+    /// uses the same `.env` and cluster.
     public static func resolveOrStartLocal(
         explicit: String? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -19,7 +20,6 @@ extension PGConfig {
         }
         let cluster = LocalCluster(projectDirectory: directory)
         if let config = cluster.configuration() { return (config, .localCluster) }
-        announce("No DATABASE_URL set: starting the local PostgreSQL cluster in .dbctl/postgres")
-        return (try await cluster.start(), .localCluster)
+        return (try await cluster.start(announce: announce), .localCluster)
     }
 }

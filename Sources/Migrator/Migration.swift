@@ -13,6 +13,9 @@ public struct Migration: Sendable, Equatable {
     public let checksum: String
     /// The up file's first line is `-- dbctl:no-transaction`: run it outside a transaction.
     public let runsOutsideTransaction: Bool
+    /// The down file's first line is `-- dbctl:no-transaction` (it drops an index concurrently,
+    /// say): revert it outside a transaction.
+    public let downRunsOutsideTransaction: Bool
     /// The up file's name, for messages.
     public let upFileName: String
     public let downFileName: String?
@@ -25,8 +28,9 @@ public struct Migration: Sendable, Equatable {
         self.downSQL = downSQL
         checksum = SHA256.hex(upSQL.utf8)
         runsOutsideTransaction = Self.isNoTransaction(upSQL)
-        self.upFileName = upFileName ?? String(format: "%04lld_%@.up.sql", version, name)
-        self.downFileName = downFileName ?? (downSQL == nil ? nil : String(format: "%04lld_%@.down.sql", version, name))
+        downRunsOutsideTransaction = downSQL.map(Self.isNoTransaction) ?? false
+        self.upFileName = upFileName ?? Self.label(version: version, name: name) + ".up.sql"
+        self.downFileName = downFileName ?? (downSQL == nil ? nil : Self.label(version: version, name: name) + ".down.sql")
     }
 
     /// Whether the up file has no statements at all (only comments), as a fresh template does.
@@ -36,6 +40,21 @@ public struct Migration: Sendable, Equatable {
     /// `invalidDirective` naming the line for an unknown directive or a bad value.
     public func directives() throws(MigratorError) -> MigrationDirectives {
         try MigrationDirectives.parse(upSQL, file: upFileName)
+    }
+
+    /// How dbctl names this migration everywhere, in text and in JSON: `0003_add_tags`.
+    public var label: String { Self.label(version: version, name: name) }
+
+    /// `0003_add_tags` for version 3 named `add_tags`: the version in at least four digits, as
+    /// in the file names.
+    public static func label(version: Int64, name: String) -> String {
+        String(format: "%04lld", version) + "_" + name
+    }
+
+    /// The statements of the down file that destroy stored rows (see ``DestructiveStatement``).
+    public var destructiveDownStatements: [DestructiveStatement] {
+        guard let downSQL else { return [] }
+        return DestructiveStatement.find(in: downSQL, file: downFileName ?? upFileName)
     }
 
     /// The marker on a migration's first line that runs it outside a transaction.

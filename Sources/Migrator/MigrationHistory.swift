@@ -12,6 +12,9 @@ public struct MigrationRecord: Sendable, Equatable {
     public let appliedBy: String
     /// The OS user and host dbctl ran on.
     public let appliedFrom: String
+
+    /// `0003_add_tags`, as ``Migration/label`` names the migration.
+    public var label: String { Migration.label(version: version, name: name) }
 }
 
 /// The `dbctl_migrations` table: what has been applied, when, by whom, and how long it took.

@@ -11,6 +11,7 @@ extension Migrator {
     func apply(_ migration: Migration, on connection: PGConnection, watcher: LockWaitWatcher) async throws {
         let limits = statementTimeouts.overridden(by: try migration.directives())
         onEvent(.applying(migration))
+        if migration.isEmpty { onEvent(.noStatements(file: migration.upFileName)) }
         await watcher.beginMigration()
         let started = ContinuousClock.now
         var budget = LockRetryBudget(started: started)

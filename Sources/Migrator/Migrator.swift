@@ -77,36 +77,51 @@ public struct Migrator: Sendable {
         }
     }
 
+    /// What reverting the last `steps` applied migrations would do, without doing it (no lock
+    /// taken): refuses when fewer are applied, a down file is missing, or one was edited.
+    public func planRevert(steps: Int) async throws -> RevertPlan {
+        let migrations = try directory.load()
+        return try await withConnection { connection in
+            try RevertPlan(migrations: migrations, applied: try await MigrationHistory.records(on: connection), count: steps)
+        }
+    }
+
     /// Reverts the last `steps` applied migrations with their down files, newest first, each
-    /// in a transaction. Checks every down file exists before changing anything.
+    /// in a transaction (unless its down file opts out). Checks every down file exists before
+    /// changing anything.
     @discardableResult
     public func revert(steps: Int) async throws -> [MigrationRecord] {
-        let migrations = Dictionary(uniqueKeysWithValues: try directory.load().map { ($0.version, $0) })
+        try await revert(try await planRevert(steps: steps))
+    }
+
+    /// Reverts what `plan` says, once it holds the lock, and only if the history still matches
+    /// it (``MigratorError/historyChanged`` otherwise, with nothing reverted): what a user
+    /// confirmed is what runs.
+    @discardableResult
+    public func revert(_ plan: RevertPlan) async throws -> [MigrationRecord] {
+        let migrations = try directory.load()
         return try await withConnection { connection in
             try await withLock(on: connection) {
-                let records = try await MigrationHistory.records(on: connection)
-                let targets = Array(records.reversed().prefix(max(0, steps)))
-                guard !targets.isEmpty else { throw MigratorError.nothingToRevert }
-                for record in targets {
-                    guard let migration = migrations[record.version], migration.downSQL != nil else {
-                        throw MigratorError.downFileMissing(version: record.version, name: record.name)
-                    }
-                    if migration.checksum != record.checksum {
-                        let entry = MigrationPlan.Entry(version: record.version, name: record.name, status: .changed,
-                                                        appliedAt: record.appliedAt, migration: migration)
-                        throw MigratorError.drift([entry])
-                    }
-                }
-                for record in targets {
-                    let migration = migrations[record.version]!
+                let current = try RevertPlan(migrations: migrations, applied: try await MigrationHistory.records(on: connection),
+                                             count: plan.steps.count)
+                guard current == plan else { throw MigratorError.historyChanged }
+                for step in plan.steps {
+                    let (record, migration) = (step.record, step.migration)
+                    let file = migration.downFileName ?? migration.upFileName
                     onEvent(.reverting(record))
-                    try await connection.transaction { tx in
-                        try await run(migration.downSQL!, file: migration.downFileName ?? migration.upFileName, on: tx, rolledBack: true)
-                        try await MigrationHistory.delete(version: record.version, on: tx)
+                    if !SQLScript(migration.downSQL ?? "").hasStatements { onEvent(.noStatements(file: file)) }
+                    if migration.downRunsOutsideTransaction {
+                        try await run(migration.downSQL ?? "", file: file, on: connection, rolledBack: false)
+                        try await MigrationHistory.delete(version: record.version, on: connection)
+                    } else {
+                        try await connection.transaction { tx in
+                            try await run(migration.downSQL ?? "", file: file, on: tx, rolledBack: true)
+                            try await MigrationHistory.delete(version: record.version, on: tx)
+                        }
                     }
                     onEvent(.reverted(record))
                 }
-                return targets
+                return plan.steps.map(\.record)
             }
         }
     }
@@ -212,16 +227,27 @@ public struct Migrator: Sendable {
         return config
     }
 
-    /// Holds the session-level advisory lock around `body`, waiting up to `lockTimeout`.
+    /// Holds the session-level advisory lock around `body`, waiting up to `lockTimeout`, and
+    /// says who holds it while waiting (again whenever the holder changes).
+    ///
+    /// The lock is the session's, not a row: if this process dies, its connection closes and
+    /// the server drops the lock with it, so no crash leaves a stale lock to clean up.
     private func withLock<T>(on connection: PGConnection, _ body: () async throws -> T) async throws -> T {
         let deadline = ContinuousClock.now + lockTimeout
         var reported = false
+        var holder: MigrationLockHolder?
+        var lastLookup = ContinuousClock.now - .seconds(1)
         while try await connection.query("SELECT pg_try_advisory_lock(\(Self.lockKey))").scalar(Bool.self) != true {
-            if !reported {
-                onEvent(.waitingForLock)
-                reported = true
+            if ContinuousClock.now - lastLookup >= .milliseconds(500) {
+                lastLookup = ContinuousClock.now
+                let current = try await MigrationLockHolder.find(key: Self.lockKey, on: connection)
+                if !reported || (current != nil && (current?.pid != holder?.pid || current?.connectedAt != holder?.connectedAt)) {
+                    onEvent(.waitingForLock(current))
+                    reported = true
+                }
+                if current != nil { holder = current }
             }
-            guard ContinuousClock.now < deadline else { throw MigratorError.lockTimeout(lockTimeout) }
+            guard ContinuousClock.now < deadline else { throw MigratorError.lockTimeout(lockTimeout, holder: holder) }
             try await Task.sleep(for: .milliseconds(100))
         }
         if reported { onEvent(.acquiredLock) }

@@ -19,7 +19,14 @@ public enum MigratorError: Error, CustomStringConvertible, Sendable {
     case migrationFailed(file: String, line: Int, error: PGError, rolledBack: Bool)
     case downFileMissing(version: Int64, name: String)
     case nothingToRevert
-    case lockTimeout(Duration)
+    /// More migrations were asked to be reverted than are applied (`applied` lists them,
+    /// newest first); nothing was reverted.
+    case tooManySteps(requested: Int, applied: [String])
+    /// The applied migrations changed between planning a revert and taking the lock (another
+    /// dbctl ran); nothing was reverted.
+    case historyChanged
+    /// The lock stayed taken for the whole timeout; `holder` is who had it last.
+    case lockTimeout(Duration, holder: MigrationLockHolder?)
     /// A `-- dbctl:` directive dbctl cannot honour (unknown, misplaced, a bad value); nothing ran.
     case invalidDirective(file: String, line: Int, reason: String)
     /// A statement's lock waits kept timing out until the retries ran out; the migration was
@@ -41,7 +48,7 @@ public enum MigratorError: Error, CustomStringConvertible, Sendable {
         case .invalidFileName(let file):
             return "\(name(file)): migration files are named NNNN_name.up.sql or NNNN_name.down.sql"
         case .duplicateVersion(let version, let first, let second):
-            return "two migrations have version \(version): \(name(first)) and \(name(second))"
+            return "two migrations have version \(String(format: "%04lld", version)): \(name(first)) and \(name(second))"
         case .downWithoutUp(let file):
             return "\(name(file)) has no matching .up.sql file"
         case .notUTF8(let file, let line):
@@ -53,7 +60,7 @@ public enum MigratorError: Error, CustomStringConvertible, Sendable {
         case .invalidMigrationName(let given):
             return "\"\(name(given))\" is not a usable migration name (use letters, digits and underscores)"
         case .drift(let entries):
-            let lines = entries.map { "  \($0.version) \(name($0.name)): \($0.status.explanation)" }
+            let lines = entries.map { "  \(name($0.label)): \(name($0.explanation))" }
             return "the database and the migrations directory disagree; nothing was applied:\n" + lines.joined(separator: "\n")
         case .migrationFailed(let file, let line, let error, let rolledBack):
             var text = "\(name(file)):\(line): \(error.sqlState.map { "[\($0)] " } ?? "")\(error.message)"
@@ -64,11 +71,20 @@ public enum MigratorError: Error, CustomStringConvertible, Sendable {
                 : "\n  This migration runs outside a transaction: statements before this line were applied."
             return text
         case .downFileMissing(let version, let migration):
-            return "migration \(version) \(name(migration)) has no .down.sql file; nothing was reverted"
+            return "migration \(name(Migration.label(version: version, name: migration))) has no .down.sql file; nothing was reverted"
         case .nothingToRevert:
             return "no applied migrations to revert"
-        case .lockTimeout(let timeout):
-            return "another dbctl held the migration lock for more than \(timeout); try again, or look for a stuck deploy"
+        case .tooManySteps(let requested, let applied):
+            return "asked to revert \(requested) migrations, but only \(applied.count) \(applied.count == 1 ? "is" : "are") applied "
+                + "(\(applied.map(name).joined(separator: ", "))); nothing was reverted"
+        case .historyChanged:
+            return "the applied migrations changed while waiting for the migration lock (another dbctl ran); nothing was reverted"
+        case .lockTimeout(let timeout, let holder):
+            guard let holder else {
+                return "the migration lock stayed taken for more than \(timeout); try again"
+            }
+            return "the migration lock stayed taken for more than \(timeout), held by \(name(holder.description)). "
+                + "If that session is stuck, SELECT pg_terminate_backend(\(holder.pid)) ends it, and its lock with it"
         case .invalidDirective(let file, let line, let reason):
             return "\(name(file)):\(line): \(reason); nothing was applied"
         case .lockRetriesExhausted(let file, let line, let attempts, let elapsed, let lockTimeout, let wait, let rolledBack):

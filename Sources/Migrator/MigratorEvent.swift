@@ -1,7 +1,8 @@
 /// Progress the migrator reports while it works, for dbctl to print.
 public enum MigratorEvent: Sendable {
-    /// Another process holds the migration lock; waiting for it.
-    case waitingForLock
+    /// Another session holds the migration lock; waiting for it. Reported again whenever the
+    /// holder changes; nil when it let go before it could be looked up.
+    case waitingForLock(MigrationLockHolder?)
     case acquiredLock
     case applying(Migration)
     case applied(Migration, milliseconds: Int64)
@@ -14,6 +15,9 @@ public enum MigratorEvent: Sendable {
     case statementLockTimedOut(file: String, line: Int, attempt: Int, maxAttempts: Int, retryIn: Duration, wait: LockWait?)
     /// A pending migration with no statements (an unedited template) was left pending.
     case skippedEmpty(Migration)
+    /// A file about to run holds no statements, only comments: applying (or reverting) it
+    /// changes nothing but the history.
+    case noStatements(file: String)
     case reverting(MigrationRecord)
     case reverted(MigrationRecord)
 }

@@ -10,7 +10,7 @@ struct DBCtl: AsyncParsableCommand {
             in the environment, then DATABASE_URL in ./.env (a .env that cannot be read or \
             parsed is an error naming its line, never skipped). With none of them, the \
             development commands (setup, migrate, reset, seed, studio, generate) use a local PostgreSQL \
-            cluster that dbctl runs under ./.dbctl, started on demand, with a line saying so; \
+            cluster that dbctl runs (see dbctl db --help), started on demand, with a line saying so; \
             deploy, status and down fail instead.
 
             Development:  dbctl migrate --name add_tags --create-only

@@ -21,7 +21,7 @@ enum Entry {
             exit(exitCode.rawValue)
         } catch let error as DBCtlFailure {
             Terminal.standardError.error(error.message)
-            exit(1)
+            exit(error.exitCode)
         } catch {
             let code = DBCtl.exitCode(for: error)
             if code == .success {
@@ -40,7 +40,12 @@ enum Entry {
     }
 }
 
-/// A failure already described for the user; dbctl prints it and exits 1.
+/// A failure already described for the user; dbctl prints it and exits 1, or 2 for bad usage
+/// found only once the command runs (a count larger than what is there, a missing --force).
 struct DBCtlFailure: Error {
     let message: String
+    var exitCode: Int32 = 1
+
+    /// Bad usage (exit 2): nothing was changed.
+    static func usage(_ message: String) -> DBCtlFailure { DBCtlFailure(message: message, exitCode: 2) }
 }

@@ -42,7 +42,7 @@ import Testing
         }
         let status = try await CommandRun.dbctl(["status", "--database-url", config.url, "--migrations", migrations.path])
         #expect(status.status == 1)
-        #expect(status.output.contains("missing      0002 gone␛[2J␛[?1049l<9B>31m⏎fake ✓ line"), "\(status.output)")
+        #expect(status.output.contains("missing      0002_gone␛[2J␛[?1049l<9B>31m⏎fake ✓ line"), "\(status.output)")
         #expect(!holdsControls(status.output + status.errorOutput))
         let json = try await CommandRun.dbctl(["status", "--json", "--database-url", config.url, "--migrations", migrations.path])
         #expect(!holdsControls(json.output.replacingOccurrences(of: "\n", with: "")), "JSON escapes them")

@@ -27,6 +27,7 @@ import Testing
             environment: [:], directory: project.path, announce: { announcements.append($0) })
         #expect(source == .localCluster)
         #expect(announcements.count == 1)
+        #expect(announcements.first?.contains("Created the local PostgreSQL cluster in .dbctl/postgres") == true, "\(announcements)")
         #expect(config.database == "app")  // resolution uses the default database name
 
         let started = try await cluster.start()
@@ -36,6 +37,10 @@ import Testing
         }
         #expect(started.port == port)
         #expect(started.host == "127.0.0.1")
+        // The server's user can enter a project under the temporary directory: the files stay in it.
+        #expect(cluster.location?.placement == .inProject)
+        #expect(cluster.directory.path.hasPrefix(cluster.projectDirectory.path + "/.dbctl/"))
+        #expect(!FileManager.default.fileExists(atPath: project.appendingPathComponent(".dbctl/cluster-directory").path))
         let connection = try await PGConnection.connect(started)
         try await connection.executeScript("CREATE EXTENSION IF NOT EXISTS vector")
         #expect(try await connection.query("SELECT current_database()").scalar(String.self) == "devdb")

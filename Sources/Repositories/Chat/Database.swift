@@ -84,7 +84,8 @@ public final class Database: Sendable {
 
     /// For development only: connects like ``connect(_:pool:rowLevelSecurity:environment:directory:)``,
     /// but when no database is configured it uses the local PostgreSQL cluster under
-    /// `.dbctl/postgres` in `directory` (the one `dbctl` runs), creating and starting it when
+    /// `.dbctl/postgres` in `directory` (the one `dbctl` runs, which is kept outside the project
+    /// when run as root and the `postgres` user cannot enter it), creating and starting it when
     /// needed, and logs at info level which cluster it uses. Never call it in a server that
     /// must write to one particular database.
     /// ```swift

@@ -29,7 +29,7 @@ struct Deploy: AsyncParsableCommand {
     }
 
     struct Report: Encodable {
-        struct Applied: Encodable { let version: Int64; let name: String }
+        struct Applied: Encodable { let version: Int64; let name: String; let migration: String }
         let applied: [Applied]
         let lintFindings: [LintFinding]
     }
@@ -42,7 +42,7 @@ struct Deploy: AsyncParsableCommand {
         let findings = try MigrationLintCheck.checkPending(try await migrator.plan(), project: try database.project(), strict: strict, terminal: terminal)
         let applied = try await migrator.applyPending()
         if output.json {
-            try JSONOutput.print(Report(applied: applied.map { .init(version: $0.version, name: $0.name) }, lintFindings: findings))
+            try JSONOutput.print(Report(applied: applied.map { .init(version: $0.version, name: $0.name, migration: $0.label) }, lintFindings: findings))
         } else {
             terminal.success(applied.isEmpty ? "no pending migrations" : "applied \(applied.count) migration(s)")
         }

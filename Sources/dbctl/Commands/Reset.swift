@@ -6,7 +6,7 @@ import Migrator
 struct Reset: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Drop every table, type and function, then reapply all migrations.",
-        discussion: "Asks for confirmation on a terminal; elsewhere it refuses unless --force is given.")
+        discussion: "Asks for confirmation on a terminal; elsewhere it refuses unless --force is given (exit 2).")
 
     @OptionGroup var database: DatabaseOptions
 
@@ -20,15 +20,8 @@ struct Reset: AsyncParsableCommand {
         let terminal = Terminal.standardError
         let config = try await database.resolve(terminal, fallback: .localCluster)
         let target = "\(config.database ?? "?") on \(config.host ?? "?")"
-        if !force {
-            guard Terminal.isInteractive else {
-                throw DBCtlFailure(message: "reset would drop all data in \(target); not on a terminal, so pass --force to confirm")
-            }
-            terminal.prompt("This drops ALL data in \(target). Type the database name to confirm: ")
-            guard readLine()?.trimmingCharacters(in: .whitespaces) == config.database else {
-                throw DBCtlFailure(message: "not confirmed; nothing was changed")
-            }
-        }
+        try Confirmation.require("reset would drop all data in \(target)", details: ["This drops ALL data in \(target)."],
+                                 database: config.database, force: force, terminal: terminal)
         let migrator = Migrator(config: config, directory: MigrationDirectory(path: try database.migrationsPath),
                                 onEvent: MigrationReporter.handler(terminal))
         try await migrator.dropEverything()

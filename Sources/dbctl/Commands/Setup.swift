@@ -21,6 +21,12 @@ struct Setup: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The environment variable holding --app-user's password (never passed on the command line).", valueName: "name"))
     var appPasswordEnv: String = "APP_DATABASE_PASSWORD"
 
+    func validate() throws {
+        if let appUser, (ProcessInfo.processInfo.environment[appPasswordEnv] ?? "").isEmpty {
+            throw ValidationError("--app-user \(appUser) needs its password in the environment variable \(appPasswordEnv) (never on the command line); nothing was changed")
+        }
+    }
+
     func run() async throws {
         let terminal = Terminal.standardError
         let config = try await database.resolve(terminal, fallback: .localCluster)
@@ -45,10 +51,7 @@ struct Setup: AsyncParsableCommand {
             try ModelGenerator.write(files, to: models.directory)
             terminal.success("models in \(models.directory.path) match the schema")
         }
-        if let appUser {
-            guard let password = ProcessInfo.processInfo.environment[appPasswordEnv], !password.isEmpty else {
-                throw DBCtlFailure(message: "--app-user needs a password in the environment variable \(appPasswordEnv)")
-            }
+        if let appUser, let password = ProcessInfo.processInfo.environment[appPasswordEnv] {
             let created = try await PGConnection.withConnection(config) { connection in
                 try await ApplicationRole.createOrUpdate(appUser, password: password, on: connection)
             }

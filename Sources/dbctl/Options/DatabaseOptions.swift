@@ -35,6 +35,16 @@ struct DatabaseOptions: ParsableArguments {
     /// The configuration to use: `--database-url`, then `DATABASE_URL`, then `.env`, then what
     /// `fallback` says. A `.env` that cannot be read or parsed is an error, never a fallback.
     func resolve(_ terminal: Terminal, fallback: Fallback) async throws -> PGConfig {
+        var config = try await resolveConfiguration(terminal, fallback: fallback)
+        // Unless the URL names one: so `pg_stat_activity` (and a deploy waiting for the
+        // migration lock) shows which sessions are dbctl's.
+        if config["application_name"] == nil && config["fallback_application_name"] == nil {
+            config["fallback_application_name"] = "dbctl"
+        }
+        return config
+    }
+
+    private func resolveConfiguration(_ terminal: Terminal, fallback: Fallback) async throws -> PGConfig {
         do {
             switch fallback {
             case .none(let command):
@@ -56,7 +66,9 @@ struct DatabaseOptions: ParsableArguments {
                 let (config, source) = try await PGConfig.resolveOrStartLocal(
                     explicit: databaseURL, directory: try project().root.path, announce: { terminal.note($0) })
                 if source == .localCluster {
-                    terminal.note("No database configured (--database-url, DATABASE_URL, .env): using the local cluster in .dbctl/postgres, "
+                    let cluster = LocalCluster(projectDirectory: try project().root.path)
+                    let place = cluster.location.map(cluster.display) ?? ".dbctl/postgres"
+                    terminal.note("No database configured (--database-url, DATABASE_URL, .env): using the local cluster in \(place), "
                         + "database \(config.database ?? "") on 127.0.0.1:\(config.port ?? 0)")
                 }
                 warnAboutRepeatedURL(source, terminal)

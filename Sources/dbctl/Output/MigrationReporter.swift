@@ -6,7 +6,8 @@ enum MigrationReporter {
     static func handler(_ terminal: Terminal) -> @Sendable (MigratorEvent) -> Void {
         { event in
             switch event {
-            case .waitingForLock: terminal.note("Another dbctl is migrating this database; waiting for its lock...")
+            case .waitingForLock(let holder?): terminal.note("Waiting for the migration lock, held by \(holder)")
+            case .waitingForLock(nil): terminal.note("Waiting for the migration lock...")
             case .acquiredLock: terminal.note("Got the migration lock.")
             case .applying(let migration): terminal.note("Applying \(migration.upFileName)...")
             case .applied(let migration, let milliseconds): terminal.success("\(migration.upFileName) (\(milliseconds) ms)")
@@ -18,8 +19,10 @@ enum MigrationReporter {
                     + "rolled back, the app's queries go ahead; retrying in \(PGDurationText.describe(retryIn))")
             case .skippedEmpty(let migration):
                 terminal.warning("\(migration.upFileName) has no statements yet: edit it, then run `dbctl migrate` again")
-            case .reverting(let record): terminal.note("Reverting \(record.version) \(record.name)...")
-            case .reverted(let record): terminal.success("reverted \(record.version) \(record.name)")
+            case .noStatements(let file):
+                terminal.warning("\(file) holds no statements, only comments: it changes nothing but the migration history")
+            case .reverting(let record): terminal.note("Reverting \(record.label)...")
+            case .reverted(let record): terminal.success("reverted \(record.label)")
             }
         }
     }

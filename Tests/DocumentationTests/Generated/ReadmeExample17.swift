@@ -1,4 +1,4 @@
-// Generated from README.md (Swift example 17, line 572) by DocumentationTests.
+// Generated from README.md (Swift example 17, line 579) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Foundation

@@ -1,4 +1,4 @@
-// Generated from README.md (Swift example 22, line 938) by DocumentationTests.
+// Generated from README.md (Swift example 22, line 988) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Repositories
