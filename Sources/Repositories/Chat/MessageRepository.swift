@@ -222,11 +222,15 @@ public struct MessageRepository: Sendable {
     /// The tokens `userId`'s messages used, per calendar day in `timeZone` (UTC unless
     /// given), oldest day first; only days with messages that recorded tokens appear.
     public func tokenUsageByDay(userId: UUID, timeZone: TimeZone = TimeZone(identifier: "UTC")!) async throws -> [DailyTokenUsage] {
+        // A zone by name (the server's tz database), or a fixed offset as an interval: the
+        // server would read Foundation's "GMT+0100" as POSIX does, an hour west instead of east.
+        let zone: PGQuery = timeZone.identifier.hasPrefix("GMT+") || timeZone.identifier.hasPrefix("GMT-")
+            ? "make_interval(secs => \(Double(timeZone.secondsFromGMT())))" : "\(timeZone.identifier)::text"
         let rows: PGQueryResult
         do {
             rows = try await context.actingFor(userId) { scoped in
                 try await scoped.executor.query("""
-                    SELECT (m.created_at AT TIME ZONE \(timeZone.identifier))::date AS day, count(*),
+                    SELECT (m.created_at AT TIME ZONE \(zone))::date AS day, count(*),
                            sum((m.metadata #>> '{tokens,prompt}')::int8)::int8, sum((m.metadata #>> '{tokens,completion}')::int8)::int8,
                            sum((m.metadata #>> '{tokens,total}')::int8)::int8
                     FROM messages m JOIN sessions s ON s.id = m.session_id

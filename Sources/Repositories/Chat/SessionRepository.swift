@@ -84,11 +84,7 @@ public struct SessionRepository: Sendable {
             cursor = try PageCursor.decode(after)
             guard cursor!.column == Self.dashboardOrder, cursor!.descending else { throw RepositoryError.invalidCursor }
         }
-        var query = Self.dashboardQuery(userId: userId)
-        if let cursor {
-            query.append(" AND (coalesce(s.last_message_at, s.created_at), s.id) < (CAST(\(cursor.value) AS timestamptz), CAST(\(cursor.key) AS uuid))")
-        }
-        query.append(" ORDER BY coalesce(s.last_message_at, s.created_at) DESC, s.id DESC LIMIT \(page.limit + 1)")
+        let query = Self.dashboardQuery(userId: userId, after: cursor.map { ($0.value, $0.key) }, limit: page.limit)
         let rows: PGQueryResult
         do {
             rows = try await context.actingFor(userId) { scoped in try await scoped.executor.query(query) }
@@ -112,12 +108,14 @@ public struct SessionRepository: Sendable {
 
     static let dashboardOrder = "dashboard"
 
-    /// The dashboard's statement up to its WHERE clause (the plan test EXPLAINs it).
-    static func dashboardQuery(userId: UUID) -> PGQuery {
+    /// The dashboard's statement: a page of `limit` + 1 entries after `after` (the activity
+    /// time as text and the session id of the previous page's last entry). The plan test
+    /// EXPLAINs it.
+    static func dashboardQuery(userId: UUID, after: (activity: String?, id: String)?, limit: Int) -> PGQuery {
         let sessionColumns = Session.columnNames.map { "s." + PGQuery.quoteIdentifier($0) }.joined(separator: ", ")
         let messageColumns = Message.columnNames.map { "m." + PGQuery.quoteIdentifier($0) }.joined(separator: ", ")
         let lastColumns = Message.columnNames.map { "last." + PGQuery.quoteIdentifier($0) }.joined(separator: ", ")
-        return """
+        var query: PGQuery = """
             SELECT \(unescaped: sessionColumns), \(unescaped: lastColumns),
                    coalesce(s.last_message_at, s.created_at)::text, s.id::text
             FROM sessions s
@@ -126,6 +124,11 @@ public struct SessionRepository: Sendable {
                 ORDER BY m.created_at DESC, m.id DESC LIMIT 1) last ON true
             WHERE s.user_id = \(userId) AND NOT s.is_archived
             """
+        if let after {
+            query.append(" AND (coalesce(s.last_message_at, s.created_at), s.id) < (CAST(\(after.activity) AS timestamptz), CAST(\(after.id) AS uuid))")
+        }
+        query.append(" ORDER BY coalesce(s.last_message_at, s.created_at) DESC, s.id DESC LIMIT \(limit + 1)")
+        return query
     }
 
     // MARK: Seed 004's bulk updates and counts
