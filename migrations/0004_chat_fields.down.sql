@@ -1,4 +1,6 @@
 DROP TRIGGER IF EXISTS sessions_keep_counters ON sessions;
+DROP TRIGGER IF EXISTS sessions_updated_at ON sessions;
+CREATE TRIGGER sessions_updated_at BEFORE UPDATE ON sessions FOR EACH ROW EXECUTE FUNCTION set_updated_at();
 DROP TRIGGER IF EXISTS messages_follow_update ON messages;
 DROP TRIGGER IF EXISTS messages_follow_delete ON messages;
 DROP TRIGGER IF EXISTS messages_follow_insert ON messages;

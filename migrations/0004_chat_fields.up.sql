@@ -342,10 +342,13 @@ CREATE TRIGGER messages_follow_delete AFTER DELETE ON messages REFERENCING OLD T
 CREATE TRIGGER messages_follow_update AFTER UPDATE ON messages REFERENCING OLD TABLE AS old_messages NEW TABLE AS new_messages
     FOR EACH STATEMENT EXECUTE FUNCTION pgkit_sessions_follow_messages();
 
--- The counters as they are now, while this migration holds the tables.
+-- The counters as they are now, while this migration holds the tables (updated_at stays: the
+-- sessions' own fields do not change).
+ALTER TABLE sessions DISABLE TRIGGER sessions_updated_at;
 UPDATE sessions s SET message_count = counted.count, last_message_at = counted.latest
 FROM (SELECT session_id, count(*)::int AS count, max(created_at) AS latest FROM messages GROUP BY session_id) counted
 WHERE s.id = counted.session_id;
+ALTER TABLE sessions ENABLE TRIGGER sessions_updated_at;
 
 -- Only the triggers above change the counters: a caller's value is replaced (a new session has
 -- no messages; an update keeps the counted values).
@@ -362,3 +365,9 @@ BEGIN
 END
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER sessions_keep_counters BEFORE INSERT OR UPDATE ON sessions FOR EACH ROW EXECUTE FUNCTION pgkit_sessions_keep_counters();
+
+-- updated_at is the session's own fields' time: the counters' updates (made from the triggers
+-- above, so at trigger depth 1) leave it alone. last_message_at says when messages changed.
+DROP TRIGGER sessions_updated_at ON sessions;
+CREATE TRIGGER sessions_updated_at BEFORE UPDATE ON sessions FOR EACH ROW WHEN (pg_trigger_depth() = 0)
+    EXECUTE FUNCTION set_updated_at();

@@ -322,6 +322,11 @@ import Testing
         try await conn.execute("UPDATE sessions SET message_count = 999, last_message_at = '2000-01-01', title = 'kept' WHERE id = $1", [session])
         let stored = try await conn.query("SELECT message_count, last_message_at, title FROM sessions WHERE id = $1", [session]).first!.decode((Int32, Date?, String?).self)
         #expect(stored.0 == counted.0 && stored.1 == counted.1 && stored.2 == "kept")
+        // updated_at is the session's own fields' time: a new message moves last_message_at only.
+        let updated = try await conn.query("SELECT updated_at FROM sessions WHERE id = $1", [session]).scalar(Date.self)!
+        try await conn.execute("INSERT INTO messages (session_id, role, content) VALUES ($1, 'user', 'later')", [session])
+        let after = try await conn.query("SELECT updated_at, last_message_at FROM sessions WHERE id = $1", [session]).first!.decode((Date, Date?).self)
+        #expect(after.0 == updated && after.1! > counted.1)
         let inserted = try await conn.query("INSERT INTO sessions (message_count, last_message_at) VALUES (5, now()) RETURNING message_count, last_message_at").first!.decode((Int32, Date?).self)
         #expect(inserted.0 == 0 && inserted.1 == nil)
         // The history: appended on an edit, never written by the statement.
