@@ -41,7 +41,7 @@ $$ LANGUAGE sql IMMUTABLE PARALLEL SAFE;
 
 -- An object holding only `keys` (and, when `required` is given, at least those).
 CREATE FUNCTION pgkit_json_object_of(document jsonb, keys text[], required text[] DEFAULT '{}') RETURNS boolean AS $$
-    SELECT jsonb_typeof(document) = 'object' AND document - keys = '{}'::jsonb AND document ?& required
+    SELECT CASE WHEN jsonb_typeof(document) = 'object' THEN document - keys = '{}'::jsonb AND document ?& required ELSE false END
 $$ LANGUAGE sql IMMUTABLE PARALLEL SAFE;
 
 -- A model identifier: 1-100 characters of ASCII letters, digits and . _ : / -, starting with a
@@ -83,8 +83,9 @@ CREATE FUNCTION pgkit_valid_message_part(part jsonb) RETURNS boolean AS $$
 $$ LANGUAGE sql IMMUTABLE PARALLEL SAFE;
 
 CREATE FUNCTION pgkit_valid_message_parts(parts jsonb) RETURNS boolean AS $$
-    SELECT jsonb_typeof(parts) = 'array'
-       AND NOT EXISTS (SELECT FROM jsonb_array_elements(parts) AS p(part) WHERE NOT coalesce(pgkit_valid_message_part(part), false))
+    SELECT CASE WHEN jsonb_typeof(parts) = 'array'
+        THEN NOT EXISTS (SELECT FROM jsonb_array_elements(parts) AS p(part) WHERE NOT coalesce(pgkit_valid_message_part(part), false))
+        ELSE false END
 $$ LANGUAGE sql IMMUTABLE PARALLEL SAFE;
 
 -- The text of a message's parts, which `content` holds for search: text, code, image alt text
@@ -104,8 +105,7 @@ $$ LANGUAGE sql IMMUTABLE PARALLEL SAFE;
 -- messages.edit_history: the content (and parts) a message had before each edit, oldest first,
 -- with the edit's time in Unix milliseconds (seed 003's editHistory).
 CREATE FUNCTION pgkit_valid_edit_history(history jsonb) RETURNS boolean AS $$
-    SELECT jsonb_typeof(history) = 'array'
-       AND NOT EXISTS (
+    SELECT CASE WHEN jsonb_typeof(history) = 'array' THEN NOT EXISTS (
            SELECT FROM jsonb_array_elements(history) AS e(edit)
            WHERE NOT coalesce(
                pgkit_json_object_of(edit, '{previousContent,previousParts,timestamp}', '{previousContent,timestamp}')
@@ -113,6 +113,7 @@ CREATE FUNCTION pgkit_valid_edit_history(history jsonb) RETURNS boolean AS $$
                AND pgkit_json_number_within(edit, 'timestamp', 0, 253402300799999, true)
                AND (NOT edit ? 'previousParts' OR pgkit_valid_message_parts(edit -> 'previousParts')),
                false))
+        ELSE false END
 $$ LANGUAGE sql IMMUTABLE PARALLEL SAFE;
 
 -- sessions.tags: each tag 1-50 characters, no NULLs, one dimension.
@@ -205,7 +206,7 @@ ALTER TABLE messages
     ADD CONSTRAINT messages_parent_message_id_fkey FOREIGN KEY (parent_message_id) REFERENCES messages (id) ON DELETE SET NULL NOT VALID,
     ADD CONSTRAINT messages_status_check CHECK (status IN ('sending', 'sent', 'delivered', 'error', 'deleted')) NOT VALID,
     ADD CONSTRAINT messages_thread_level_range CHECK (thread_level BETWEEN 0 AND 10) NOT VALID,
-    ADD CONSTRAINT messages_parts_count CHECK (jsonb_typeof(parts) <> 'array' OR jsonb_array_length(parts) <= 100) NOT VALID,
+    ADD CONSTRAINT messages_parts_count CHECK (CASE WHEN jsonb_typeof(parts) = 'array' THEN jsonb_array_length(parts) <= 100 ELSE true END) NOT VALID,
     ADD CONSTRAINT messages_parts_valid CHECK (pgkit_valid_message_parts(parts)) NOT VALID,
     ADD CONSTRAINT messages_edit_history_valid CHECK (pgkit_valid_edit_history(edit_history)) NOT VALID,
     -- model, tokens {prompt, completion, total}, processingTime (milliseconds), temperature,
@@ -214,12 +215,16 @@ ALTER TABLE messages
         CHECK (pgkit_json_object_of(metadata, '{model,tokens,processingTime,temperature,error}')) NOT VALID,
     ADD CONSTRAINT messages_metadata_model
         CHECK (NOT metadata ? 'model' OR (jsonb_typeof(metadata -> 'model') = 'string' AND pgkit_valid_model_id(metadata ->> 'model'))) NOT VALID,
+    -- (CASE, so the sum is computed only on numbers.)
     ADD CONSTRAINT messages_metadata_tokens
-        CHECK (NOT metadata ? 'tokens' OR (pgkit_json_object_of(metadata -> 'tokens', '{prompt,completion,total}', '{prompt,completion,total}')
-            AND pgkit_json_number_within(metadata -> 'tokens', 'prompt', 0, 2147483647, true)
-            AND pgkit_json_number_within(metadata -> 'tokens', 'completion', 0, 2147483647, true)
-            AND pgkit_json_number_within(metadata -> 'tokens', 'total', 0, 2147483647, true)
-            AND (metadata #>> '{tokens,total}')::numeric = (metadata #>> '{tokens,prompt}')::numeric + (metadata #>> '{tokens,completion}')::numeric)) NOT VALID,
+        CHECK (CASE
+            WHEN NOT metadata ? 'tokens' THEN true
+            WHEN NOT (pgkit_json_object_of(metadata -> 'tokens', '{prompt,completion,total}', '{prompt,completion,total}')
+                AND pgkit_json_number_within(metadata -> 'tokens', 'prompt', 0, 2147483647, true)
+                AND pgkit_json_number_within(metadata -> 'tokens', 'completion', 0, 2147483647, true)
+                AND pgkit_json_number_within(metadata -> 'tokens', 'total', 0, 2147483647, true)) THEN false
+            ELSE (metadata #>> '{tokens,total}')::numeric = (metadata #>> '{tokens,prompt}')::numeric + (metadata #>> '{tokens,completion}')::numeric
+        END) NOT VALID,
     ADD CONSTRAINT messages_metadata_processing_time
         CHECK (pgkit_json_number_within(metadata, 'processingTime', 0, 86400000, false)) NOT VALID,
     ADD CONSTRAINT messages_metadata_temperature
