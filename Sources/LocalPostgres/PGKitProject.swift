@@ -76,6 +76,9 @@ public struct PGKitProject: Sendable, Equatable {
     /// cannot be read.
     public static func find(from directory: String = FileManager.default.currentDirectoryPath) throws -> PGKitProject {
         let start = URL(fileURLWithPath: directory).standardizedFileURL
+        // A working directory that was removed has no path (getcwd fails): there is nothing to
+        // walk up from, and walking up "." would never reach the root.
+        guard start.path.hasPrefix("/") else { return PGKitProject(root: start) }
         var packageRoot: URL?
         var candidate = start
         while true {
