@@ -41,9 +41,12 @@ import Testing
     @Test func hostileStringsAreStoredVerbatimEverywhere() async throws {
         try await Self.database.with { db throws in
             let hostile = "'); DROP TABLE users; -- \" $1 \\ %_ 💥"
-            let user = try await db.users.create(email: "x'or'1'='1@example.com", name: hostile)
-            #expect(try await db.users.find(email: "x'or'1'='1@example.com")?.name == hostile)
-            let session = try await db.sessions.createSession(userId: user.id)
+            // A name takes letters, digits, spaces and hyphens only: refused, typed, before any SQL.
+            await #expect(throws: RepositoryError.invalidName(hostile)) { try await db.users.create(email: "x'or'1'='1@example.com", name: hostile) }
+            let user = try await db.users.create(email: "x'or'1'='1@example.com", name: "Robert Tables")
+            #expect(try await db.users.find(email: "x'or'1'='1@example.com")?.name == "Robert Tables")
+            let session = try await db.sessions.createSession(userId: user.id, title: hostile, systemPrompt: hostile, tags: [hostile])
+            #expect(try await db.sessions.find(id: session.id).map { [$0.title, $0.systemPrompt, $0.tags.first] } == [hostile, hostile, hostile])
             let message = try await db.messages.createMessage(content: hostile, role: .user, sessionId: session.id)
             #expect(try await db.messages.find(id: message.id)?.content == hostile)
             _ = try await db.messages.search(hostile, userId: user.id)

@@ -42,4 +42,39 @@ import Testing
         }
         await db.shutdown()
     }
+
+    /// The README's example of the chat fields (seeds 003 and 004), run as written.
+    @Test func theChatFieldsExampleRunsAsDocumented() async throws {
+        let db = Database(pool: PGPool(config: try await Self.database.configuration()))
+        let user = try await db.users.create(email: "ada-fields@example.com", name: "Ada Lovelace",
+                                             preferences: UserPreferences(theme: .dark, language: "en-GB"))
+        try await db.users.setPreference(.defaultModel("gpt-4o"), userId: user.id)
+        let chat = try await db.sessions.createSession(userId: user.id, title: "Project planning", model: "gpt-4o",
+                                                       systemPrompt: "You are a helpful project planning assistant.",
+                                                       settings: SessionSettings(temperature: 0.7, maxTokens: 2000), tags: ["work"])
+        let question = try await db.messages.createMessage(parts: [
+            .text("Here's my code:"), .code(language: "typescript", code: "const x = 1;"), .text("What do you think?"),
+        ], role: .user, sessionId: chat.id)
+        #expect(question.content == "Here's my code: const x = 1; What do you think?")
+        let answer = try await db.messages.reply(to: question.id, content: "Looks fine.", role: .assistant,
+                                                 metadata: MessageMetadata(model: "gpt-4o", tokens: .init(prompt: 12, completion: 30)),
+                                                 status: .delivered)
+        #expect(answer.threadLevel == 1)
+        let edited = try await db.messages.edit(id: question.id, content: "Here's my code: const x = 2;")
+        #expect(try edited.decodedEditHistory().map(\.previousContent) == ["Here's my code: const x = 1; What do you think?"])
+        #expect(try answer.decodedMetadata().tokens?.total == 42)
+        let dashboard = try await db.sessions.dashboard(userId: user.id).items
+        #expect(dashboard.map { $0.session.title } == ["Project planning"] && dashboard[0].session.messageCount == 2)
+        #expect(dashboard[0].lastMessage?.id == answer.id)
+        #expect(try await db.messages.replies(to: question.id).items.map(\.id) == [answer.id])
+        #expect(try await db.messages.messages(inSession: chat.id, role: .assistant).items.map(\.id) == [answer.id])
+        #expect(try await db.messages.search("code", userId: user.id, sessionId: chat.id, role: .user).map(\.message.id) == [question.id])
+        #expect(try await db.sessions.archive([chat.id], userId: user.id) == 1)
+        #expect(try await db.messages.markStatus(.delivered, ids: [question.id, answer.id], userId: user.id) == 1, "the answer was delivered already")
+        #expect(try await db.messages.messageCountsByRole(userId: user.id) == [.user: 1, .assistant: 1, .system: 0])
+        #expect(try await db.messages.tokenUsageByDay(userId: user.id, timeZone: TimeZone(identifier: "Europe/Lisbon")!).map(\.total) == [42])
+        #expect(try await db.sessions.messageCounts(userId: user.id).map(\.messages) == [2])
+        #expect(try await db.users.find(id: user.id)?.decodedPreferences() == UserPreferences(theme: .dark, language: "en-GB", defaultModel: "gpt-4o"))
+        await db.shutdown()
+    }
 }

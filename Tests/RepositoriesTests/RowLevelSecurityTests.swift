@@ -88,6 +88,74 @@ import Testing
         await app.shutdown()
     }
 
+    /// Seed 003's and 004's operations through the app role: each acts for one user, and even
+    /// called inside another user's `asUser` (as code that passes the wrong id would), row-level
+    /// security lets it see and change only that transaction's user's rows.
+    @Test func theNewOperationsStayWithinOneUser() async throws {
+        let owner = try await Self.database.open()
+        let ada = try await owner.users.create(email: uniqueEmail("ada"))
+        let bob = try await owner.users.create(email: uniqueEmail("bob"))
+        await owner.shutdown()
+
+        let app = Database(pool: PGPool(config: try await appRoleConfig(), configuration: .init(maxConnections: 2)), rowLevelSecurity: true)
+        var sessions: [UUID: [Session]] = [:]
+        var messages: [UUID: [Message]] = [:]
+        for user in [ada, bob] {
+            for index in 0..<2 {
+                let session = try await app.sessions.createSession(userId: user.id, title: "\(user.email) \(index)", settings: SessionSettings(temperature: 0.5))
+                sessions[user.id, default: []].append(session)
+                try await app.asUser(user.id) { repos in
+                    let question = try await repos.messages.createMessage(content: "secret plans of \(user.email)", role: .user, sessionId: session.id,
+                                                                          metadata: MessageMetadata(tokens: .init(prompt: 10, completion: 5)))
+                    let answer = try await repos.messages.reply(to: question.id, parts: [.text("answer for \(user.email)")], role: .assistant)
+                    messages[user.id, default: []] += [question, answer]
+                }
+            }
+        }
+        // The counters follow messages written by the app role.
+        #expect(try await app.sessions.messageCounts(userId: ada.id).map(\.messages) == [2, 2])
+        // Each operation, for the right user, sees only that user's rows.
+        let dashboard = try await app.sessions.dashboard(userId: ada.id)
+        #expect(dashboard.items.count == 2 && dashboard.items.allSatisfy { $0.session.userId == ada.id && $0.lastMessage?.content == "answer for \(ada.email)" })
+        #expect(try await app.messages.search("secret plans", userId: ada.id).count == 2)
+        #expect(try await app.messages.search("secret plans", userId: ada.id, sessionId: sessions[bob.id]![0].id).isEmpty)
+        #expect(try await app.messages.messageCountsByRole(userId: ada.id) == [.user: 2, .assistant: 2, .system: 0])
+        #expect(try await app.messages.tokenUsageByDay(userId: ada.id).map(\.total) == [30])
+        let mixedSessions = sessions[ada.id]!.map(\.id) + sessions[bob.id]!.map(\.id)
+        #expect(try await app.sessions.archive(mixedSessions, userId: ada.id) == 2)
+        let mixedMessages = messages[ada.id]!.map(\.id) + messages[bob.id]!.map(\.id)
+        #expect(try await app.messages.markStatus(.delivered, ids: mixedMessages, userId: ada.id) == 4)
+        #expect(try await app.users.setPreference(.theme(.dark), userId: ada.id).theme == .dark)
+
+        // Inside Ada's transaction, naming Bob changes and reveals nothing of Bob's.
+        try await app.asUser(ada.id) { repos throws in
+            #expect(try await repos.sessions.dashboard(userId: bob.id).items.isEmpty)
+            #expect(try await repos.sessions.archive(mixedSessions, userId: bob.id) == 0)
+            #expect(try await repos.messages.markStatus(.deleted, ids: mixedMessages, userId: bob.id) == 0)
+            #expect(try await repos.messages.messageCountsByRole(userId: bob.id) == [.user: 0, .assistant: 0, .system: 0])
+            #expect(try await repos.messages.tokenUsageByDay(userId: bob.id).isEmpty)
+            #expect(try await repos.sessions.messageCounts(userId: bob.id).isEmpty)
+            #expect(try await repos.messages.search("secret", userId: bob.id).isEmpty)
+            await #expect(throws: RepositoryError.notFound(table: "users", id: bob.id.uuidString)) {
+                try await repos.users.setPreference(.theme(.light), userId: bob.id)
+            }
+            let bobs = messages[bob.id]![0]
+            await #expect(throws: RepositoryError.unknownMessage(bobs.id)) { try await repos.messages.reply(to: bobs.id, content: "hi", role: .user) }
+            await #expect(throws: RepositoryError.notFound(table: "messages", id: bobs.id.uuidString)) { try await repos.messages.edit(id: bobs.id, content: "pwned") }
+            await #expect(throws: RepositoryError.notFound(table: "messages", id: bobs.id.uuidString)) { try await repos.messages.markStatus(.deleted, id: bobs.id) }
+            #expect(try await repos.messages.replies(to: bobs.id).items.isEmpty)
+        }
+        // Bob's rows are as they were.
+        let bobsView = try await app.asUser(bob.id) { repos in
+            (sessions: try await repos.sessions.sessions(forUser: bob.id).items, statuses: try await repos.messages.search("secret", userId: bob.id).map(\.message.status),
+             preferences: try await repos.users.find(id: bob.id)?.decodedPreferences())
+        }
+        #expect(bobsView.sessions.count == 2 && bobsView.sessions.allSatisfy { !$0.isArchived })
+        #expect(bobsView.statuses == ["sent", "sent"])
+        #expect(bobsView.preferences == UserPreferences())
+        await app.shutdown()
+    }
+
     @Test func repositoriesScopeByUserEvenWithoutRowLevelSecurity() async throws {
         try await Self.database.with { db throws in
             let ada = try await db.users.create(email: uniqueEmail("ada"))

@@ -65,8 +65,18 @@ import Testing
         try await keys(exportPath, "Enter")
         #expect(try await waitFor("exported 20 rows"))
         let exported = try String(contentsOfFile: exportPath, encoding: .utf8).split(separator: "\n")
-        #expect(exported.count == 21 && exported[0] == "id,session_id,role,content,created_at")
+        #expect(exported.count == 21 && exported[0] == "id,session_id,role,content,created_at,parts,metadata,status,parent_message_id,thread_level,edit_history,edited_at")
         try? FileManager.default.removeItem(atPath: exportPath)
+
+        // A message with parts: the row detail shows them part by part.
+        try await keys("/")
+        for _ in 0..<20 { _ = try await tmux(["send-keys", "-t", session, "BSpace"]) }
+        try await keys("content ~ Does this look right", "Enter")
+        #expect(try await waitFor("filter: content ~ Does this look right"))
+        try await keys("Enter")
+        #expect(try await waitFor("[2] code · filename: Notes.swift · language: swift"))
+        #expect(try await screen().contains("print(topic)"), "the code on its own lines")
+        try await keys("q")
 
         // Following a message's session_id lands on its session.
         try await keys("l")

@@ -223,5 +223,37 @@ import Testing
         let detail = screens[1].joined()
         #expect(detail.contains("␛]52;c;SGVsbG8=␇<9B>2J␡␍"), "the detail shows the full value")
     }
-}
 
+    /// `messages.parts` in the row detail: part by part, text and code as their own lines, the
+    /// short members beside the type, control characters shown as text like everywhere.
+    @Test func theRowDetailShowsTypedPartsPartByPart() {
+        let table = TableInfo(
+            name: "messages", isView: false,
+            columns: [.init(name: "id", type: "uuid", isNullable: false), .init(name: "parts", type: "jsonb", isNullable: false),
+                      .init(name: "metadata", type: "jsonb", isNullable: false)],
+            primaryKey: ["id"], rowCount: 1, rowCountIsExact: true, foreignKeys: [], referencedBy: [])
+        var state = StudioState(tables: [table], readOnly: true)
+        _ = state.selectTable(0)
+        var page = StudioState.Page()
+        page.columns = table.columns
+        let parts = #"[{"text": "Here's my code:", "type": "text"}, {"code": "const x = 1;\nconsole.log(x)", "type": "code", "filename": "x.ts", "language": "typescript"}, {"alt": "a diagram", "url": "https://example.com/a.png", "type": "image", "width": 640, "height": 480}, {"type": "file", "fileId": "f1", "fileName": "report.pdf", "fileSize": 104857600, "fileType": "application/pdf"}, {"text": "bell\u0007 and \u001b[2J", "type": "text"}]"#
+        page.rows = [["m1", parts, #"{"model": "gpt-4o", "tokens": {"total": 42}}"#]]
+        page.keys = [["m1"]]
+        state.show(page)
+        state.mode = .detail(scroll: 0)
+        let lines = StudioRenderer(width: 120, height: 30, databaseName: "db").render(state)
+            .map { $0.replacingOccurrences(of: "\u{1B}\\[[0127]m", with: "", options: .regularExpression) }
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        let start = lines.firstIndex { $0.hasPrefix("parts") }!
+        #expect(Array(lines[(start + 1)...(start + 10)]) == [
+            "[1] text", "Here's my code:",
+            "[2] code · filename: x.ts · language: typescript", "const x = 1;", "console.log(x)",
+            "[3] image · alt: a diagram · height: 480 · url: https://example.com/a.png · width: 640",
+            "[4] file · fileId: f1 · fileName: report.pdf · fileSize: 104857600 · fileType: application/pdf",
+            "[5] text", "bell␇ and ␛[2J", "metadata  jsonb",
+        ])
+        #expect(lines.contains("\"model\" : \"gpt-4o\","), "other JSON is pretty-printed as before")
+        #expect(TypedPartsText.lines(#"[{"previousContent": "x", "timestamp": 1}]"#) == nil, "an array without types is not parts")
+        #expect(TypedPartsText.lines("[]") == nil && TypedPartsText.lines("not json") == nil)
+    }
+}

@@ -4,15 +4,55 @@
 /// let name = try row.decode(String.self, column: "name")
 /// let user = try row.decode(User.self)   // Decodable or PGRowDecodable
 /// ```
+/// A join's row holds several records side by side; `suffix(from:)` is the row from a column
+/// on, so each record decodes from its own first column:
+/// ```swift
+/// let session = try Session(row: row)
+/// let message = try Message(row: row.suffix(from: Session.columnNames.count))
+/// ```
 public struct PGRow: Sendable {
     let storage: PGResultStorage
     let index: Int
+    /// The result column this row's column 0 is (0 except in a `suffix(from:)`).
+    let firstColumn: Int
 
-    /// The columns of the result this row belongs to.
-    public var columns: [PGColumn] { storage.columns }
+    init(storage: PGResultStorage, index: Int) {
+        self.storage = storage
+        self.index = index
+        firstColumn = 0
+    }
+
+    private init(storage: PGResultStorage, index: Int, firstColumn: Int) {
+        self.storage = storage
+        self.index = index
+        self.firstColumn = firstColumn
+    }
+
+    /// The columns of this row (the result's, from `firstColumn` on in a suffix).
+    public var columns: [PGColumn] { firstColumn == 0 ? storage.columns : Array(storage.columns[firstColumn...]) }
+
+    /// The number of columns of this row.
+    public var columnCount: Int { storage.columnCount - firstColumn }
+
+    /// The same row from `column` on: its column 0 is this row's `column`. For decoding one
+    /// record of a join from where its columns start.
+    public func suffix(from column: Int) -> PGRow {
+        precondition(column >= 0 && column <= columnCount, "column \(column) is outside the row's \(columnCount) columns")
+        return PGRow(storage: storage, index: index, firstColumn: firstColumn + column)
+    }
 
     /// Whether the value at `column` is NULL.
-    public func isNull(_ column: Int) -> Bool { storage.isNull(row: index, column: column) }
+    public func isNull(_ column: Int) -> Bool { storage.isNull(row: index, column: firstColumn + column) }
+
+    /// The position of the first column named `name` in this row.
+    func position(ofColumn name: String) -> Int? {
+        guard let position = storage.columnIndex(named: name) else { return nil }
+        if position >= firstColumn { return position - firstColumn }
+        return storage.columns[firstColumn...].firstIndex { $0.name == name }.map { $0 - firstColumn }
+    }
+
+    /// The raw bytes of the value at `column` (not NULL).
+    func bytes(at column: Int) -> UnsafeRawBufferPointer { storage.bytes(row: index, column: firstColumn + column) }
 
     /// The value at `column` (0-based) as `T`.
     public func decode<T: PGDecodable>(_ type: T.Type, at column: Int) throws(PGError) -> T {
@@ -20,25 +60,26 @@ public struct PGRow: Sendable {
     }
 
     func decodeValue<T: PGDecodable>(_ type: T.Type, at column: Int) throws(PGError) -> T {
-        guard column >= 0, column < storage.columnCount else {
-            throw PGError(.decodingFailed, "column index \(column) is out of range (the row has \(storage.columnCount) columns)")
+        guard column >= 0, column < columnCount else {
+            throw PGError(.decodingFailed, "column index \(column) is out of range (the row has \(columnCount) columns)")
         }
-        let oid = storage.typeOID(at: column)
+        let position = firstColumn + column
+        let oid = storage.typeOID(at: position)
         do {
-            if storage.isNull(row: index, column: column) { return try T(pgNull: oid) }
-            var buffer = PGReadBuffer(storage.bytes(row: index, column: column))
+            if storage.isNull(row: index, column: position) { return try T(pgNull: oid) }
+            var buffer = PGReadBuffer(storage.bytes(row: index, column: position))
             return try T(pgBytes: &buffer, type: oid, context: storage.context)
         } catch {
             var enriched = error
-            enriched.column = storage.columns[column].name
-            enriched.message = "column \"\(storage.columns[column].name)\": \(error.message)"
+            enriched.column = storage.columns[position].name
+            enriched.message = "column \"\(storage.columns[position].name)\": \(error.message)"
             throw enriched
         }
     }
 
     /// The value in the column named `column` as `T`.
     public func decode<T: PGDecodable>(_ type: T.Type, column: String) throws(PGError) -> T {
-        guard let position = storage.columnIndex(named: column) else {
+        guard let position = position(ofColumn: column) else {
             throw PGError(.decodingFailed, "the result has no column named \"\(column)\"")
         }
         return try decodeValue(type, at: position)
@@ -48,8 +89,8 @@ public struct PGRow: Sendable {
     public func decode<each T: PGDecodable>(_ types: (repeat each T).Type) throws(PGError) -> (repeat each T) {
         var count = 0
         for _ in repeat (each T).self { count += 1 }
-        guard count == storage.columnCount else {
-            throw PGError(.decodingFailed, "cannot decode \(storage.columnCount) columns into a tuple of \(count)")
+        guard count == columnCount else {
+            throw PGError(.decodingFailed, "cannot decode \(columnCount) columns into a tuple of \(count)")
         }
         var column = 0
         return (repeat try decodeNext((each T).self, &column))

@@ -30,8 +30,8 @@ private struct RowContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func contains(_ key: Key) -> Bool { column(for: key) != nil }
 
     private func column(for key: Key) -> Int? {
-        if let index = row.storage.columnIndex(named: key.stringValue) { return index }
-        return row.storage.columnIndex(named: Self.snakeCase(key.stringValue))
+        if let index = row.position(ofColumn: key.stringValue) { return index }
+        return row.position(ofColumn: Self.snakeCase(key.stringValue))
     }
 
     private func requireColumn(_ key: Key) throws -> Int {
@@ -51,7 +51,7 @@ private struct RowContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         if row.isNull(index) {
             throw PGError(.decodingFailed, "column \"\(row.columns[index].name)\": unexpected NULL for non-optional \(T.self)")
         }
-        var buffer = PGReadBuffer(row.storage.bytes(row: row.index, column: index))
+        var buffer = PGReadBuffer(row.bytes(at: index))
         do {
             return try JSONWire.decode(T.self, &buffer, oid: row.columns[index].typeOID, context: row.storage.context)
         } catch {

@@ -7,9 +7,9 @@ import PGKit
 /// A row of `messages`.
 public struct Message: TableRecord {
     public static let tableName = "messages"
-    public static let columnNames = ["id", "session_id", "role", "content", "created_at"]
-    public static let columnTypes = ["uuid", "uuid", "text", "text", "timestamp with time zone"]
-    public static let nullableColumns: Set<String> = []
+    public static let columnNames = ["id", "session_id", "role", "content", "created_at", "parts", "metadata", "status", "parent_message_id", "thread_level", "edit_history", "edited_at"]
+    public static let columnTypes = ["uuid", "uuid", "text", "text", "timestamp with time zone", "jsonb", "jsonb", "text", "uuid", "integer", "jsonb", "timestamp with time zone"]
+    public static let nullableColumns: Set<String> = ["parent_message_id", "edited_at"]
     public static let primaryKey = "id"
     public typealias Insert = MessageInsert
     public typealias Update = MessageUpdate
@@ -24,13 +24,34 @@ public struct Message: TableRecord {
     public var content: String
     /// `created_at`: timestamp with time zone not null, has a default
     public var createdAt: Date
+    /// `parts`: jsonb not null, has a default
+    public var parts: PGJSONValue
+    /// `metadata`: jsonb not null, has a default
+    public var metadata: PGJSONValue
+    /// `status`: text not null, has a default
+    public var status: String
+    /// `parent_message_id`: uuid
+    public var parentMessageId: UUID?
+    /// `thread_level`: integer not null, has a default
+    public var threadLevel: Int32
+    /// `edit_history`: jsonb not null, has a default
+    public var editHistory: PGJSONValue
+    /// `edited_at`: timestamp with time zone
+    public var editedAt: Date?
 
-    public init(id: UUID, sessionId: UUID, role: String, content: String, createdAt: Date) {
+    public init(id: UUID, sessionId: UUID, role: String, content: String, createdAt: Date, parts: PGJSONValue, metadata: PGJSONValue, status: String, parentMessageId: UUID?, threadLevel: Int32, editHistory: PGJSONValue, editedAt: Date?) {
         self.id = id
         self.sessionId = sessionId
         self.role = role
         self.content = content
         self.createdAt = createdAt
+        self.parts = parts
+        self.metadata = metadata
+        self.status = status
+        self.parentMessageId = parentMessageId
+        self.threadLevel = threadLevel
+        self.editHistory = editHistory
+        self.editedAt = editedAt
     }
 
     /// Decodes the columns in `columnNames` order.
@@ -40,6 +61,13 @@ public struct Message: TableRecord {
         role = try row.decode(String.self, at: 2)
         content = try row.decode(String.self, at: 3)
         createdAt = try row.decode(Date.self, at: 4)
+        parts = try row.decode(PGJSONValue.self, at: 5)
+        metadata = try row.decode(PGJSONValue.self, at: 6)
+        status = try row.decode(String.self, at: 7)
+        parentMessageId = try row.decode(UUID?.self, at: 8)
+        threadLevel = try row.decode(Int32.self, at: 9)
+        editHistory = try row.decode(PGJSONValue.self, at: 10)
+        editedAt = try row.decode(Date?.self, at: 11)
     }
 
     public var primaryKeyValue: UUID { id }
@@ -51,13 +79,27 @@ public struct MessageInsert: RecordInsert {
     public var sessionId: UUID
     public var role: String
     public var content: String
+    public var parentMessageId: UUID?
+    public var editedAt: Date?
     public var id: UUID?
+    public var parts: PGJSONValue?
+    public var metadata: PGJSONValue?
+    public var status: String?
+    public var threadLevel: Int32?
+    public var editHistory: PGJSONValue?
 
-    public init(sessionId: UUID, role: String, content: String, id: UUID? = nil) {
+    public init(sessionId: UUID, role: String, content: String, parentMessageId: UUID? = nil, editedAt: Date? = nil, id: UUID? = nil, parts: PGJSONValue? = nil, metadata: PGJSONValue? = nil, status: String? = nil, threadLevel: Int32? = nil, editHistory: PGJSONValue? = nil) {
         self.sessionId = sessionId
         self.role = role
         self.content = content
+        self.parentMessageId = parentMessageId
+        self.editedAt = editedAt
         self.id = id
+        self.parts = parts
+        self.metadata = metadata
+        self.status = status
+        self.threadLevel = threadLevel
+        self.editHistory = editHistory
     }
 
     public var assignments: [ColumnAssignment] {
@@ -65,7 +107,14 @@ public struct MessageInsert: RecordInsert {
         assignments.append(ColumnAssignment("session_id", sessionId))
         assignments.append(ColumnAssignment("role", role))
         assignments.append(ColumnAssignment("content", content))
+        assignments.append(ColumnAssignment("parent_message_id", parentMessageId))
+        assignments.append(ColumnAssignment("edited_at", editedAt))
         if let id { assignments.append(ColumnAssignment("id", id)) }
+        if let parts { assignments.append(ColumnAssignment("parts", parts)) }
+        if let metadata { assignments.append(ColumnAssignment("metadata", metadata)) }
+        if let status { assignments.append(ColumnAssignment("status", status)) }
+        if let threadLevel { assignments.append(ColumnAssignment("thread_level", threadLevel)) }
+        if let editHistory { assignments.append(ColumnAssignment("edit_history", editHistory)) }
         return assignments
     }
 }
@@ -75,11 +124,25 @@ public struct MessageUpdate: RecordUpdate {
     public var sessionId: FieldUpdate<UUID>
     public var role: FieldUpdate<String>
     public var content: FieldUpdate<String>
+    public var parts: FieldUpdate<PGJSONValue>
+    public var metadata: FieldUpdate<PGJSONValue>
+    public var status: FieldUpdate<String>
+    public var parentMessageId: FieldUpdate<UUID?>
+    public var threadLevel: FieldUpdate<Int32>
+    public var editHistory: FieldUpdate<PGJSONValue>
+    public var editedAt: FieldUpdate<Date?>
 
-    public init(sessionId: FieldUpdate<UUID> = .unchanged, role: FieldUpdate<String> = .unchanged, content: FieldUpdate<String> = .unchanged) {
+    public init(sessionId: FieldUpdate<UUID> = .unchanged, role: FieldUpdate<String> = .unchanged, content: FieldUpdate<String> = .unchanged, parts: FieldUpdate<PGJSONValue> = .unchanged, metadata: FieldUpdate<PGJSONValue> = .unchanged, status: FieldUpdate<String> = .unchanged, parentMessageId: FieldUpdate<UUID?> = .unchanged, threadLevel: FieldUpdate<Int32> = .unchanged, editHistory: FieldUpdate<PGJSONValue> = .unchanged, editedAt: FieldUpdate<Date?> = .unchanged) {
         self.sessionId = sessionId
         self.role = role
         self.content = content
+        self.parts = parts
+        self.metadata = metadata
+        self.status = status
+        self.parentMessageId = parentMessageId
+        self.threadLevel = threadLevel
+        self.editHistory = editHistory
+        self.editedAt = editedAt
     }
 
     public var assignments: [ColumnAssignment] {
@@ -87,6 +150,13 @@ public struct MessageUpdate: RecordUpdate {
         if case .set(let value) = sessionId { assignments.append(ColumnAssignment("session_id", value)) }
         if case .set(let value) = role { assignments.append(ColumnAssignment("role", value)) }
         if case .set(let value) = content { assignments.append(ColumnAssignment("content", value)) }
+        if case .set(let value) = parts { assignments.append(ColumnAssignment("parts", value)) }
+        if case .set(let value) = metadata { assignments.append(ColumnAssignment("metadata", value)) }
+        if case .set(let value) = status { assignments.append(ColumnAssignment("status", value)) }
+        if case .set(let value) = parentMessageId { assignments.append(ColumnAssignment("parent_message_id", value)) }
+        if case .set(let value) = threadLevel { assignments.append(ColumnAssignment("thread_level", value)) }
+        if case .set(let value) = editHistory { assignments.append(ColumnAssignment("edit_history", value)) }
+        if case .set(let value) = editedAt { assignments.append(ColumnAssignment("edited_at", value)) }
         return assignments
     }
 }

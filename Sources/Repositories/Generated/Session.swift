@@ -7,9 +7,9 @@ import PGKit
 /// A row of `sessions`.
 public struct Session: TableRecord {
     public static let tableName = "sessions"
-    public static let columnNames = ["id", "user_id", "created_at", "updated_at", "expires_at"]
-    public static let columnTypes = ["uuid", "uuid", "timestamp with time zone", "timestamp with time zone", "timestamp with time zone"]
-    public static let nullableColumns: Set<String> = ["user_id", "expires_at"]
+    public static let columnNames = ["id", "user_id", "created_at", "updated_at", "expires_at", "title", "model", "system_prompt", "settings", "is_archived", "tags", "last_message_at", "message_count"]
+    public static let columnTypes = ["uuid", "uuid", "timestamp with time zone", "timestamp with time zone", "timestamp with time zone", "text", "text", "text", "jsonb", "boolean", "text[]", "timestamp with time zone", "integer"]
+    public static let nullableColumns: Set<String> = ["user_id", "expires_at", "title", "model", "system_prompt", "last_message_at"]
     public static let primaryKey = "id"
     public typealias Insert = SessionInsert
     public typealias Update = SessionUpdate
@@ -24,13 +24,37 @@ public struct Session: TableRecord {
     public var updatedAt: Date
     /// `expires_at`: timestamp with time zone
     public var expiresAt: Date?
+    /// `title`: text
+    public var title: String?
+    /// `model`: text
+    public var model: String?
+    /// `system_prompt`: text
+    public var systemPrompt: String?
+    /// `settings`: jsonb not null, has a default
+    public var settings: PGJSONValue
+    /// `is_archived`: boolean not null, has a default
+    public var isArchived: Bool
+    /// `tags`: text[] not null, has a default
+    public var tags: [String]
+    /// `last_message_at`: timestamp with time zone
+    public var lastMessageAt: Date?
+    /// `message_count`: integer not null, has a default
+    public var messageCount: Int32
 
-    public init(id: UUID, userId: UUID?, createdAt: Date, updatedAt: Date, expiresAt: Date?) {
+    public init(id: UUID, userId: UUID?, createdAt: Date, updatedAt: Date, expiresAt: Date?, title: String?, model: String?, systemPrompt: String?, settings: PGJSONValue, isArchived: Bool, tags: [String], lastMessageAt: Date?, messageCount: Int32) {
         self.id = id
         self.userId = userId
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.expiresAt = expiresAt
+        self.title = title
+        self.model = model
+        self.systemPrompt = systemPrompt
+        self.settings = settings
+        self.isArchived = isArchived
+        self.tags = tags
+        self.lastMessageAt = lastMessageAt
+        self.messageCount = messageCount
     }
 
     /// Decodes the columns in `columnNames` order.
@@ -40,6 +64,14 @@ public struct Session: TableRecord {
         createdAt = try row.decode(Date.self, at: 2)
         updatedAt = try row.decode(Date.self, at: 3)
         expiresAt = try row.decode(Date?.self, at: 4)
+        title = try row.decode(String?.self, at: 5)
+        model = try row.decode(String?.self, at: 6)
+        systemPrompt = try row.decode(String?.self, at: 7)
+        settings = try row.decode(PGJSONValue.self, at: 8)
+        isArchived = try row.decode(Bool.self, at: 9)
+        tags = try row.decode([String].self, at: 10)
+        lastMessageAt = try row.decode(Date?.self, at: 11)
+        messageCount = try row.decode(Int32.self, at: 12)
     }
 
     public var primaryKeyValue: UUID { id }
@@ -50,19 +82,43 @@ public struct Session: TableRecord {
 public struct SessionInsert: RecordInsert {
     public var userId: UUID?
     public var expiresAt: Date?
+    public var title: String?
+    public var model: String?
+    public var systemPrompt: String?
+    public var lastMessageAt: Date?
     public var id: UUID?
+    public var settings: PGJSONValue?
+    public var isArchived: Bool?
+    public var tags: [String]?
+    public var messageCount: Int32?
 
-    public init(userId: UUID? = nil, expiresAt: Date? = nil, id: UUID? = nil) {
+    public init(userId: UUID? = nil, expiresAt: Date? = nil, title: String? = nil, model: String? = nil, systemPrompt: String? = nil, lastMessageAt: Date? = nil, id: UUID? = nil, settings: PGJSONValue? = nil, isArchived: Bool? = nil, tags: [String]? = nil, messageCount: Int32? = nil) {
         self.userId = userId
         self.expiresAt = expiresAt
+        self.title = title
+        self.model = model
+        self.systemPrompt = systemPrompt
+        self.lastMessageAt = lastMessageAt
         self.id = id
+        self.settings = settings
+        self.isArchived = isArchived
+        self.tags = tags
+        self.messageCount = messageCount
     }
 
     public var assignments: [ColumnAssignment] {
         var assignments: [ColumnAssignment] = []
         assignments.append(ColumnAssignment("user_id", userId))
         assignments.append(ColumnAssignment("expires_at", expiresAt))
+        assignments.append(ColumnAssignment("title", title))
+        assignments.append(ColumnAssignment("model", model))
+        assignments.append(ColumnAssignment("system_prompt", systemPrompt))
+        assignments.append(ColumnAssignment("last_message_at", lastMessageAt))
         if let id { assignments.append(ColumnAssignment("id", id)) }
+        if let settings { assignments.append(ColumnAssignment("settings", settings)) }
+        if let isArchived { assignments.append(ColumnAssignment("is_archived", isArchived)) }
+        if let tags { assignments.append(ColumnAssignment("tags", tags)) }
+        if let messageCount { assignments.append(ColumnAssignment("message_count", messageCount)) }
         return assignments
     }
 }
@@ -71,16 +127,40 @@ public struct SessionInsert: RecordInsert {
 public struct SessionUpdate: RecordUpdate {
     public var userId: FieldUpdate<UUID?>
     public var expiresAt: FieldUpdate<Date?>
+    public var title: FieldUpdate<String?>
+    public var model: FieldUpdate<String?>
+    public var systemPrompt: FieldUpdate<String?>
+    public var settings: FieldUpdate<PGJSONValue>
+    public var isArchived: FieldUpdate<Bool>
+    public var tags: FieldUpdate<[String]>
+    public var lastMessageAt: FieldUpdate<Date?>
+    public var messageCount: FieldUpdate<Int32>
 
-    public init(userId: FieldUpdate<UUID?> = .unchanged, expiresAt: FieldUpdate<Date?> = .unchanged) {
+    public init(userId: FieldUpdate<UUID?> = .unchanged, expiresAt: FieldUpdate<Date?> = .unchanged, title: FieldUpdate<String?> = .unchanged, model: FieldUpdate<String?> = .unchanged, systemPrompt: FieldUpdate<String?> = .unchanged, settings: FieldUpdate<PGJSONValue> = .unchanged, isArchived: FieldUpdate<Bool> = .unchanged, tags: FieldUpdate<[String]> = .unchanged, lastMessageAt: FieldUpdate<Date?> = .unchanged, messageCount: FieldUpdate<Int32> = .unchanged) {
         self.userId = userId
         self.expiresAt = expiresAt
+        self.title = title
+        self.model = model
+        self.systemPrompt = systemPrompt
+        self.settings = settings
+        self.isArchived = isArchived
+        self.tags = tags
+        self.lastMessageAt = lastMessageAt
+        self.messageCount = messageCount
     }
 
     public var assignments: [ColumnAssignment] {
         var assignments: [ColumnAssignment] = []
         if case .set(let value) = userId { assignments.append(ColumnAssignment("user_id", value)) }
         if case .set(let value) = expiresAt { assignments.append(ColumnAssignment("expires_at", value)) }
+        if case .set(let value) = title { assignments.append(ColumnAssignment("title", value)) }
+        if case .set(let value) = model { assignments.append(ColumnAssignment("model", value)) }
+        if case .set(let value) = systemPrompt { assignments.append(ColumnAssignment("system_prompt", value)) }
+        if case .set(let value) = settings { assignments.append(ColumnAssignment("settings", value)) }
+        if case .set(let value) = isArchived { assignments.append(ColumnAssignment("is_archived", value)) }
+        if case .set(let value) = tags { assignments.append(ColumnAssignment("tags", value)) }
+        if case .set(let value) = lastMessageAt { assignments.append(ColumnAssignment("last_message_at", value)) }
+        if case .set(let value) = messageCount { assignments.append(ColumnAssignment("message_count", value)) }
         return assignments
     }
 }

@@ -7,9 +7,9 @@ import PGKit
 /// A row of `users`.
 public struct User: TableRecord {
     public static let tableName = "users"
-    public static let columnNames = ["id", "email", "name", "created_at", "updated_at"]
-    public static let columnTypes = ["uuid", "citext", "text", "timestamp with time zone", "timestamp with time zone"]
-    public static let nullableColumns: Set<String> = ["name"]
+    public static let columnNames = ["id", "email", "name", "created_at", "updated_at", "image", "preferences", "is_active", "last_active_at"]
+    public static let columnTypes = ["uuid", "citext", "text", "timestamp with time zone", "timestamp with time zone", "text", "jsonb", "boolean", "timestamp with time zone"]
+    public static let nullableColumns: Set<String> = ["name", "image", "last_active_at"]
     public static let primaryKey = "id"
     public typealias Insert = UserInsert
     public typealias Update = UserUpdate
@@ -24,13 +24,25 @@ public struct User: TableRecord {
     public var createdAt: Date
     /// `updated_at`: timestamp with time zone not null, has a default
     public var updatedAt: Date
+    /// `image`: text
+    public var image: String?
+    /// `preferences`: jsonb not null, has a default
+    public var preferences: PGJSONValue
+    /// `is_active`: boolean not null, has a default
+    public var isActive: Bool
+    /// `last_active_at`: timestamp with time zone
+    public var lastActiveAt: Date?
 
-    public init(id: UUID, email: String, name: String?, createdAt: Date, updatedAt: Date) {
+    public init(id: UUID, email: String, name: String?, createdAt: Date, updatedAt: Date, image: String?, preferences: PGJSONValue, isActive: Bool, lastActiveAt: Date?) {
         self.id = id
         self.email = email
         self.name = name
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.image = image
+        self.preferences = preferences
+        self.isActive = isActive
+        self.lastActiveAt = lastActiveAt
     }
 
     /// Decodes the columns in `columnNames` order.
@@ -40,6 +52,10 @@ public struct User: TableRecord {
         name = try row.decode(String?.self, at: 2)
         createdAt = try row.decode(Date.self, at: 3)
         updatedAt = try row.decode(Date.self, at: 4)
+        image = try row.decode(String?.self, at: 5)
+        preferences = try row.decode(PGJSONValue.self, at: 6)
+        isActive = try row.decode(Bool.self, at: 7)
+        lastActiveAt = try row.decode(Date?.self, at: 8)
     }
 
     public var primaryKeyValue: UUID { id }
@@ -50,19 +66,31 @@ public struct User: TableRecord {
 public struct UserInsert: RecordInsert {
     public var email: String
     public var name: String?
+    public var image: String?
+    public var lastActiveAt: Date?
     public var id: UUID?
+    public var preferences: PGJSONValue?
+    public var isActive: Bool?
 
-    public init(email: String, name: String? = nil, id: UUID? = nil) {
+    public init(email: String, name: String? = nil, image: String? = nil, lastActiveAt: Date? = nil, id: UUID? = nil, preferences: PGJSONValue? = nil, isActive: Bool? = nil) {
         self.email = email
         self.name = name
+        self.image = image
+        self.lastActiveAt = lastActiveAt
         self.id = id
+        self.preferences = preferences
+        self.isActive = isActive
     }
 
     public var assignments: [ColumnAssignment] {
         var assignments: [ColumnAssignment] = []
         assignments.append(ColumnAssignment("email", email))
         assignments.append(ColumnAssignment("name", name))
+        assignments.append(ColumnAssignment("image", image))
+        assignments.append(ColumnAssignment("last_active_at", lastActiveAt))
         if let id { assignments.append(ColumnAssignment("id", id)) }
+        if let preferences { assignments.append(ColumnAssignment("preferences", preferences)) }
+        if let isActive { assignments.append(ColumnAssignment("is_active", isActive)) }
         return assignments
     }
 }
@@ -71,16 +99,28 @@ public struct UserInsert: RecordInsert {
 public struct UserUpdate: RecordUpdate {
     public var email: FieldUpdate<String>
     public var name: FieldUpdate<String?>
+    public var image: FieldUpdate<String?>
+    public var preferences: FieldUpdate<PGJSONValue>
+    public var isActive: FieldUpdate<Bool>
+    public var lastActiveAt: FieldUpdate<Date?>
 
-    public init(email: FieldUpdate<String> = .unchanged, name: FieldUpdate<String?> = .unchanged) {
+    public init(email: FieldUpdate<String> = .unchanged, name: FieldUpdate<String?> = .unchanged, image: FieldUpdate<String?> = .unchanged, preferences: FieldUpdate<PGJSONValue> = .unchanged, isActive: FieldUpdate<Bool> = .unchanged, lastActiveAt: FieldUpdate<Date?> = .unchanged) {
         self.email = email
         self.name = name
+        self.image = image
+        self.preferences = preferences
+        self.isActive = isActive
+        self.lastActiveAt = lastActiveAt
     }
 
     public var assignments: [ColumnAssignment] {
         var assignments: [ColumnAssignment] = []
         if case .set(let value) = email { assignments.append(ColumnAssignment("email", value)) }
         if case .set(let value) = name { assignments.append(ColumnAssignment("name", value)) }
+        if case .set(let value) = image { assignments.append(ColumnAssignment("image", value)) }
+        if case .set(let value) = preferences { assignments.append(ColumnAssignment("preferences", value)) }
+        if case .set(let value) = isActive { assignments.append(ColumnAssignment("is_active", value)) }
+        if case .set(let value) = lastActiveAt { assignments.append(ColumnAssignment("last_active_at", value)) }
         return assignments
     }
 }

@@ -117,7 +117,8 @@ public struct StudioRenderer: Sendable {
         return lines
     }
 
-    /// Every column of the cursor's row, full values wrapped to the width (JSON pretty-printed),
+    /// Every column of the cursor's row, full values wrapped to the width (JSON pretty-printed,
+    /// arrays of typed parts part by part),
     /// each line escaped and fitted; only the renderer's own attributes are escape sequences.
     private func detail(_ state: StudioState, scroll: Int, height: Int) -> [String] {
         var content: [String] = []
@@ -128,7 +129,9 @@ public struct StudioRenderer: Sendable {
                     + Self.dim + CellText.fit("  \(column.type)", width - nameWidth) + Self.reset)
                 let value = row[index]
                 var text = value ?? CellText.null
-                if let value, column.type.hasPrefix("json"), let data = value.data(using: .utf8),
+                if let value, column.type.hasPrefix("json"), let parts = TypedPartsText.lines(value) {
+                    text = parts.joined(separator: "\n")   // messages.parts and the like: part by part
+                } else if let value, column.type.hasPrefix("json"), let data = value.data(using: .utf8),
                    let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
                    let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .fragmentsAllowed]) {
                     text = String(decoding: pretty, as: UTF8.self)

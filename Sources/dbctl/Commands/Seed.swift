@@ -22,7 +22,8 @@ struct Seed: AsyncParsableCommand {
         if summary.alreadySeeded {
             terminal.success("sample data is already there")
         } else {
-            terminal.success("seeded \(summary.users) users, \(summary.sessions) sessions, \(summary.messages) messages, "
+            terminal.success("seeded \(summary.users) users, \(summary.sessions) sessions, \(summary.messages) messages "
+                + "(\(summary.replies) replies in threads, \(summary.editedMessages) edited), "
                 + "\(summary.characterFiles) character files, \(summary.memories) memories, \(summary.specializations) specializations")
         }
     }

@@ -1,11 +1,15 @@
-// Generated from README.md (Swift example 5, line 364) by DocumentationTests.
+// Generated from README.md (Swift example 5, line 442) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Foundation
 import PGKit
 
 func readmeExample5(conn: ReadmeConnection, pool: ReadmePool, db: ReadmeDatabase, config: ReadmeConfig, id: ReadmeUUID, userID: ReadmeUUID, sessionID: ReadmeUUID, email: String, texts: [String], notes: [ReadmeNote], floats: [Float], batch: [ReadmeMemoryInsert], ids: [ReadmeUUID], embedding: ReadmePGVector) async throws {
-    for try await row in conn.stream("SELECT id, content FROM messages") {
-        let (id, content) = try row.decode((UUID, String).self)
+    struct User: Decodable { var id: UUID; var email: String; var name: String?; var createdAt: Date }
+    let users = try await conn.query("SELECT * FROM users").decode(User.self)
+
+    struct Point: PGRowDecodable {
+        var x: Int32, y: Int32
+        init(row: PGRow) throws { (x, y) = try row.decode((Int32, Int32).self) }
     }
 }

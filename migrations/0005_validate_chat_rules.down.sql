@@ -1,0 +1,1 @@
+-- Validation cannot be undone: the constraints stay, validated, until 0004's down drops them.
