@@ -107,7 +107,8 @@ import Testing
         let chat = ["--database-url", project.url, "--migrations", ProjectPaths.migrations.path]
         #expect(try await CommandRun.dbctl(["deploy"] + chat).status == 0)
         // 0003's down file drops and builds indexes concurrently: it must run outside a transaction.
-        let down = try await CommandRun.dbctl(["down", "--steps", "3", "--force"] + chat)
+        let steps = try FileManager.default.contentsOfDirectory(atPath: ProjectPaths.migrations.path).filter { $0.hasSuffix(".up.sql") }.count
+        let down = try await CommandRun.dbctl(["down", "--steps", "\(steps)", "--force"] + chat)
         #expect(down.status == 0, "\(down.errorOutput)")
         #expect(try await project.appliedCount() == 0)
         #expect(try await project.scalar("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'dbctl_migrations'") == 0)
