@@ -6,6 +6,7 @@
  */
 #include <libpq-fe.h>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,6 +130,30 @@ static void point_select(PGconn *conn, splitmix64 *g, user_row *row) {
     PQclear(res);
 }
 
+/* ---- What the client process spent: CPU time and context switches --------------------- */
+
+typedef struct { double cpu_seconds; long voluntary; long involuntary; } usage;
+
+/* getrusage sums every thread's CPU time and context switches (/proc/self/status counts only
+   the main thread's switches). */
+static usage process_usage(void) {
+    usage u;
+    struct rusage r;
+    getrusage(RUSAGE_SELF, &r);
+    u.cpu_seconds = r.ru_utime.tv_sec + r.ru_utime.tv_usec / 1e6 + r.ru_stime.tv_sec + r.ru_stime.tv_usec / 1e6;
+    u.voluntary = r.ru_nvcsw;
+    u.involuntary = r.ru_nivcsw;
+    return u;
+}
+
+/* `"cpu_us_per_stmt": ..., "vcsw_per_stmt": ..., "ivcsw_per_stmt": ...` for `count` statements. */
+static void print_usage(usage before, int count) {
+    usage after = process_usage();
+    printf(", \"cpu_us_per_stmt\": %.2f, \"vcsw_per_stmt\": %.3f, \"ivcsw_per_stmt\": %.3f",
+           (after.cpu_seconds - before.cpu_seconds) * 1e6 / count, (double)(after.voluntary - before.voluntary) / count,
+           (double)(after.involuntary - before.involuntary) / count);
+}
+
 /* ---- W1: point select, one connection --------------------------------------------------- */
 
 static void w1(const char *conninfo) {
@@ -142,6 +167,7 @@ static void w1(const char *conninfo) {
     double *latencies = malloc(sizeof(double) * n);
     user_row row;
     int64_t checksum = 0;
+    usage before = process_usage();
     double start = now_seconds();
     for (int i = 0; i < n; i++) {
         double t0 = now_seconds();
@@ -152,7 +178,9 @@ static void w1(const char *conninfo) {
     double elapsed = now_seconds() - start;
     double p50 = median(latencies, n);
     double p99 = latencies[(int)(n * 0.99)];
-    printf("{\"impl\": \"%s\", \"workload\": \"W1\", \"qps\": %.1f, \"p50_us\": %.1f, \"p99_us\": %.1f}\n", IMPL, n / elapsed, p50, p99);
+    printf("{\"impl\": \"%s\", \"workload\": \"W1\", \"qps\": %.1f, \"p50_us\": %.1f, \"p99_us\": %.1f", IMPL, n / elapsed, p50, p99);
+    print_usage(before, n);
+    printf("}\n");
     if (checksum == 0) fprintf(stderr, "impossible\n");
     free(latencies);
     PQfinish(conn);
@@ -210,12 +238,87 @@ static void w2(const char *conninfo) {
     }
     the_pool.available_count = 4;
     pthread_t threads[8];
+    usage before = process_usage();
     double start = now_seconds();
     for (int i = 0; i < 8; i++) pthread_create(&threads[i], NULL, w2_worker, (void *)(intptr_t)i);
     for (int i = 0; i < 8; i++) pthread_join(threads[i], NULL);
     double elapsed = now_seconds() - start;
-    printf("{\"impl\": \"%s\", \"workload\": \"W2\", \"qps\": %.1f}\n", IMPL, 40000 / elapsed);
+    printf("{\"impl\": \"%s\", \"workload\": \"W2\", \"qps\": %.1f", IMPL, 40000 / elapsed);
+    print_usage(before, 40000);
+    printf("}\n");
     for (int i = 0; i < 4; i++) PQfinish(the_pool.connections[i]);
+}
+
+/* ---- W6: 80,000 point selects, two ways over 4 connections ------------------------------ */
+
+typedef struct { PGconn *conn; int count; uint64_t seed; double *latencies; } w6_share;
+
+/* One thread, one connection, one statement at a time. */
+static void *w6_one_at_a_time(void *arg) {
+    w6_share *share = arg;
+    splitmix64 g = {share->seed};
+    user_row row;
+    for (int i = 0; i < share->count; i++) point_select(share->conn, &g, &row);
+    return NULL;
+}
+
+/* One thread, one connection, batches of 16 statements in pipeline mode, each its own sync. */
+static void *w6_pipelined(void *arg) {
+    w6_share *share = arg;
+    splitmix64 g = {share->seed};
+    user_row row;
+    PGconn *conn = share->conn;
+    if (PQenterPipelineMode(conn) != 1) die(conn, "pipeline mode");
+    for (int done = 0; done < share->count; done += 16) {
+        int batch = share->count - done < 16 ? share->count - done : 16;
+        char params[16][8];
+        for (int i = 0; i < batch; i++) {
+            put64(params[i], sm_next(&g) % 10000 + 1);
+            const char *values[1] = {params[i]};
+            int lengths[1] = {8}, formats[1] = {1};
+            if (PQsendQueryPrepared(conn, "w1", 1, values, lengths, formats, 1) != 1) die(conn, "send");
+            if (PQpipelineSync(conn) != 1) die(conn, "sync");
+        }
+        if (PQflush(conn) != 0) die(conn, "flush");
+        for (int i = 0; i < batch; i++) {
+            PGresult *res = PQgetResult(conn);
+            check(conn, res, PGRES_TUPLES_OK, "pipelined select");
+            decode_user(res, 0, &row);
+            PQclear(res);
+            if ((res = PQgetResult(conn)) != NULL) { fprintf(stderr, "expected the statement's end\n"); exit(1); }
+            res = PQgetResult(conn);
+            if (PQresultStatus(res) != PGRES_PIPELINE_SYNC) die(conn, "sync result");
+            PQclear(res);
+        }
+    }
+    PQexitPipelineMode(conn);
+    return NULL;
+}
+
+static double w6_run(const char *conninfo, void *(*work)(void *)) {
+    Oid types[1] = {20};
+    w6_share shares[4];
+    pthread_t threads[4];
+    for (int i = 0; i < 4; i++) {
+        shares[i].conn = PQconnectdb(conninfo);
+        if (PQstatus(shares[i].conn) != CONNECTION_OK) die(shares[i].conn, "connect");
+        PGresult *prep = PQprepare(shares[i].conn, "w1", W1_SQL, 1, types);
+        check(shares[i].conn, prep, PGRES_COMMAND_OK, "prepare"); PQclear(prep);
+        shares[i].count = 20000;
+        shares[i].seed = 42 + (uint64_t)i + 1;
+    }
+    double start = now_seconds();
+    for (int i = 0; i < 4; i++) pthread_create(&threads[i], NULL, work, &shares[i]);
+    for (int i = 0; i < 4; i++) pthread_join(threads[i], NULL);
+    double elapsed = now_seconds() - start;
+    for (int i = 0; i < 4; i++) PQfinish(shares[i].conn);
+    return 80000 / elapsed;
+}
+
+static void w6(const char *conninfo) {
+    double qps = w6_run(conninfo, w6_one_at_a_time);
+    double pipeline_qps = w6_run(conninfo, w6_pipelined);
+    printf("{\"impl\": \"%s\", \"workload\": \"W6\", \"qps\": %.1f, \"pipeline_qps\": %.1f}\n", IMPL, qps, pipeline_qps);
 }
 
 /* ---- W3: large read ------------------------------------------------------------------- */
@@ -449,13 +552,14 @@ static void w5(const char *conninfo) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 3) { fprintf(stderr, "usage: bench-libpq CONNINFO W1|W2|W3|W4|W5\n"); return 2; }
+    if (argc != 3) { fprintf(stderr, "usage: bench-libpq CONNINFO W1|W2|W3|W4|W5|W6\n"); return 2; }
     const char *w = argv[2];
     if (!strcmp(w, "W1")) w1(argv[1]);
     else if (!strcmp(w, "W2")) w2(argv[1]);
     else if (!strcmp(w, "W3")) w3(argv[1]);
     else if (!strcmp(w, "W4")) w4(argv[1]);
     else if (!strcmp(w, "W5")) w5(argv[1]);
+    else if (!strcmp(w, "W6")) w6(argv[1]);
     else { fprintf(stderr, "unknown workload %s\n", w); return 2; }
     fflush(stdout);
     return 0;

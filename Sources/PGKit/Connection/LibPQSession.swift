@@ -11,7 +11,8 @@ import Synchronization
 final class LibPQSession: @unchecked Sendable {
     private(set) var connection: OpaquePointer?
     private(set) var types = PGTypeRegistry()
-    private var statements: StatementCache
+    /// The prepared statements; only the connection thread touches it.
+    var statements: StatementCache
     private let usesUnnamedStatements: Bool
     /// Set after a streamed statement: see `clearLingeringSingleRowMode()`.
     var singleRowModeMayLinger = false

@@ -264,6 +264,47 @@ public final class PGConnection: Sendable {
         return error
     }
 
+    /// A statement lane for this connection, whose cancel requests go to this connection's
+    /// server process.
+    func makeStatementLane() -> StatementLane {
+        let cancellation = self.cancellation
+        return StatementLane(requestCancel: { cancellation.cancelCurrent() })
+    }
+
+    /// Runs `lane`'s statements on this connection in pipeline mode until `shouldStop` (asked
+    /// when nothing is queued or in flight) says so, then calls `onExit` with the error that
+    /// ended it, if any (the connection broke or timed out; every waiting caller was failed).
+    /// The connection must be leased to the lane: nothing else runs on it meanwhile.
+    func runStatementLane(_ lane: StatementLane, shouldStop: @escaping @Sendable () -> Bool,
+                          onExit: @escaping @Sendable (PGError?) -> Void) {
+        let job = cancellation.makeJobID()
+        let session = self.session
+        let cancellation = self.cancellation
+        let accepted = thread.submit { [self] in
+            guard cancellation.begin(job) else {
+                // The connection was closed before the lane ran: its callers go elsewhere.
+                lane.closeForRetry()
+                onExit(PGError(.connectionClosed, "the connection is closed"))
+                return
+            }
+            var error = session.runLane(lane, shouldStop: shouldStop)
+            let idle = session.transactionStatus == PQTRANS_IDLE
+            cancellation.end(job)
+            state.withLock { $0.serverTransactionIdle = idle }
+            if let failure = error {
+                let final = self.failure(failure, job: job)
+                lane.close(failing: final)
+                error = final
+            }
+            onExit(error)
+        }
+        if !accepted {
+            let error = PGError(.connectionClosed, "the connection is closed")
+            lane.close(failing: error)
+            onExit(error)
+        }
+    }
+
     /// Runs `body` on this connection's own thread. Statements it sends on this connection call
     /// libpq directly, skipping the thread wake-up and resume each statement otherwise takes, which
     /// matters for long runs of small statements. Other work on this connection waits until

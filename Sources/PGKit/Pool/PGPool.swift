@@ -18,7 +18,7 @@ public final class PGPool: Sendable {
     public let configuration: PGPoolConfiguration
     let logger: Logger
 
-    private struct State {
+    struct State {
         var machine: PoolStateMachine
         var connections: [Int: PGConnection] = [:]
         var waiters: [Int: UnsafeContinuation<(Int, PGConnection), any Error>] = [:]
@@ -34,6 +34,8 @@ public final class PGPool: Sendable {
         var nextID = 0
         var shutdownWaiters: [UnsafeContinuation<Void, Never>] = []
         var maintenance: Task<Void, Never>?
+        /// Connections lent to statement lanes (pipelined statements of many tasks), by id.
+        var lanes: [Int: StatementLane] = [:]
 
         /// Takes a waiter out (served, failed or gone) with its deadline.
         mutating func takeWaiter(_ id: Int) -> UnsafeContinuation<(Int, PGConnection), any Error>? {
@@ -45,9 +47,46 @@ public final class PGPool: Sendable {
             nextID += 1
             return nextID
         }
+
+        /// Gives back a connection a retired lane used, synchronously (a lane's statements leave
+        /// no transaction or session state behind): idle again, handed to the first waiter
+        /// (returned, to resume), or closed.
+        mutating func returnLaneConnection(_ id: Int, reusable: Bool)
+            -> (waiter: UnsafeContinuation<(Int, PGConnection), any Error>?, openReplacement: Bool) {
+            switch machine.release(id, reusable: reusable, now: .now) {
+            case .keepIdle: return (nil, false)
+            case .handOver(let waiterID): return (takeWaiter(waiterID), false)
+            case .close(let openReplacement):
+                if let connection = connections.removeValue(forKey: id) { Task { await connection.close() } }
+                return (nil, openReplacement)
+            }
+        }
+
+        /// Leases the idle connection the pool would lend next, for a statement lane, unless it
+        /// needs a health check first (long idle, or the server sent something): that is the
+        /// exclusive path's job.
+        mutating func leaseIdleForLane(healthCheckAfter: Duration) -> (Int, PGConnection)? {
+            guard let (id, idleFor) = machine.nextIdle(now: .now), let connection = connections[id],
+                  idleFor < healthCheckAfter, !connection.isBroken, !connection.hasUnexpectedInput,
+                  machine.leaseIfIdle(now: .now)?.id == id else { return nil }
+            return (id, connection)
+        }
     }
 
     private let state: Mutex<State>
+
+    /// Runs `body` with the pool's state locked (for the pipelining extension).
+    func withState<T: Sendable>(_ body: (inout sending State) -> sending T) -> T { state.withLock(body) }
+
+    /// Takes back a connection a statement lane was using.
+    func releaseFromLane(_ id: Int, _ connection: PGConnection) async { await release(id, connection) }
+
+    /// After a lane's connection was given back: opens its replacement when a waiter needs one,
+    /// and finishes a shutdown that waited for it.
+    func afterLaneReturn(openReplacement: Bool) {
+        if openReplacement { openConnection() }
+        notifyShutdownIfDrained()
+    }
 
     /// A pool for `config`. Without a `configuration`, the defaults, with the size and acquire
     /// timeout the configuration's URL asks for (`connection_limit`, `pool_timeout`).
@@ -97,10 +136,12 @@ public final class PGPool: Sendable {
         }
     }
 
-    /// Runs one statement on a pooled connection.
+    /// Runs one statement on a pooled connection (pipelined with other tasks' statements when
+    /// `pipelinesStatements` is on and the statement changes no session state).
     @discardableResult
     public func query(_ query: PGQuery) async throws -> PGQueryResult {
-        try await withConnection { try await $0.query(query) }
+        if let storage = try await pipelined(query) { return PGQueryResult(storage: storage) }
+        return try await withConnection { try await $0.query(query) }
     }
 
     /// Runs `sql` with explicit parameters on a pooled connection.
@@ -112,7 +153,8 @@ public final class PGPool: Sendable {
     /// Runs a statement on a pooled connection and returns the affected row count.
     @discardableResult
     public func execute(_ query: PGQuery) async throws -> Int {
-        try await withConnection { try await $0.execute(query) }
+        if let storage = try await pipelined(query) { return storage.affectedRows }
+        return try await withConnection { try await $0.execute(query) }
     }
 
     /// Runs `body` in a transaction on one pooled connection (see `PGConnection.transaction`).

@@ -12,6 +12,13 @@ public struct PGPoolConfiguration: Sendable {
     public var maxLifetime: Duration?
     /// A connection idle longer than this is pinged before it is handed out.
     public var healthCheckAfterIdle: Duration
+    /// Whether independent statements of different tasks (`query` and `execute` on the pool)
+    /// share connections in libpq's pipeline mode, each its own implicit transaction, instead of
+    /// each holding a connection for its round trip. Off by default: a statement shares its
+    /// connection's order, so a slow one (a lock wait, a long scan) delays the quick ones
+    /// queued behind it on that connection. Transactions, `withConnection`, streams, COPY and
+    /// statements that change session state keep a connection to themselves either way.
+    public var pipelinesStatements: Bool = false
 
     public init(
         minConnections: Int = 0,
@@ -19,7 +26,8 @@ public struct PGPoolConfiguration: Sendable {
         acquireTimeout: Duration = .seconds(30),
         idleTimeout: Duration? = .seconds(600),
         maxLifetime: Duration? = .seconds(1800),
-        healthCheckAfterIdle: Duration = .seconds(30)
+        healthCheckAfterIdle: Duration = .seconds(30),
+        pipelinesStatements: Bool = false
     ) {
         self.minConnections = max(0, minConnections)
         self.maxConnections = max(1, maxConnections, minConnections)
@@ -27,6 +35,7 @@ public struct PGPoolConfiguration: Sendable {
         self.idleTimeout = idleTimeout
         self.maxLifetime = maxLifetime
         self.healthCheckAfterIdle = healthCheckAfterIdle
+        self.pipelinesStatements = pipelinesStatements
     }
 }
 

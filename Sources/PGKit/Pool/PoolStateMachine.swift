@@ -68,6 +68,13 @@ struct PoolStateMachine {
         return (id, now - slots[id]!.idleSince)
     }
 
+    /// The idle connection `leaseIfIdle` would lend, and how long it has been idle, without
+    /// lending it.
+    func nextIdle(now: ContinuousClock.Instant) -> (id: ConnectionID, idleFor: Duration)? {
+        guard !isShuttingDown, waiters.isEmpty, let id = idle.last, let slot = slots[id] else { return nil }
+        return (id, now - slot.idleSince)
+    }
+
     /// Counts a connection as being opened when waiters outnumber connections on the way,
     /// within the maximum and, while the server refuses, within what it accepted (one probe
     /// at a time, once the backoff has passed).

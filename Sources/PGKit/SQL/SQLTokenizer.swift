@@ -161,6 +161,17 @@ public struct SQLTokenizer: Sequence, IteratorProtocol {
         return end
     }
 
+    /// Whether `sql` is one statement (a `;` only at its end, outside strings and comments).
+    static func isSingleStatement(_ sql: String) -> Bool {
+        var tokens = SQLTokenizer(sql)
+        var sawEnd = false
+        while let token = tokens.next() {
+            if sawEnd { return false }
+            if token == .symbol(0x3B) { sawEnd = true }
+        }
+        return true
+    }
+
     static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 
     static func isWordStart(_ byte: UInt8) -> Bool {

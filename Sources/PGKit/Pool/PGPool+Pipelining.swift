@@ -1,0 +1,123 @@
+import Foundation
+import Synchronization
+
+/// Independent autocommit statements of many tasks sharing the pool's connections in libpq's
+/// pipeline mode (see `StatementLane`): a connection lent to a lane carries every statement
+/// sent to it, each with its own sync point, until nothing is queued or in flight; then it
+/// returns to the pool. Transactions and other exclusive users are served first: while one
+/// waits, statements take the exclusive path too, so lanes drain and hand their connections on.
+extension PGPool {
+    /// Where a statement goes.
+    enum LaneChoice {
+        /// An existing lane.
+        case join(StatementLane)
+        /// A lane made now on an idle connection; its loop must be started.
+        case start(StatementLane, id: Int, PGConnection)
+        /// Take a connection of its own (the usual way).
+        case exclusive
+    }
+
+    /// Runs `query` through a lane; nil when it should take the exclusive path instead.
+    func pipelined(_ query: PGQuery) async throws -> PGResultStorage? {
+        guard configuration.pipelinesStatements, !config.usesUnnamedStatements, !Task.isCancelled,
+              SessionEffectsCache.shared.mayShareConnection(query.sql) else { return nil }
+        while true {
+            let choice = chooseLane()
+            let lane: StatementLane
+            switch choice {
+            case .exclusive: return nil
+            case .join(let existing): lane = existing
+            case .start(let fresh, let id, let connection):
+                lane = fresh
+                connection.runStatementLane(fresh, shouldStop: { [weak self] in self?.laneMayStop(id, fresh, connection) ?? true },
+                                            onExit: { [weak self] error in self?.laneEnded(id, fresh, connection, error) })
+            }
+            do {
+                return try await lane.submit(query)
+            } catch is StatementLane.Retired {
+                continue  // it retired between the choice and the submit: choose again
+            }
+        }
+    }
+
+    /// An idle lane first; else a new lane on an idle connection that needs no health check;
+    /// else the least busy lane; else the exclusive path (which opens connections as needed).
+    private func chooseLane() -> LaneChoice {
+        withState { state in
+            // Exclusive callers are waiting: leave the connections to them.
+            guard state.machine.waitingCount == 0 else { return .exclusive }
+            var best: StatementLane?
+            var bestLoad = Int.max
+            for lane in state.lanes.values {
+                let load = lane.outstanding
+                if load < bestLoad { best = lane; bestLoad = load }
+            }
+            if let best, bestLoad == 0 { return .join(best) }
+            if let (id, connection) = state.leaseIdleForLane(healthCheckAfter: configuration.healthCheckAfterIdle) {
+                let lane = connection.makeStatementLane()
+                state.lanes[id] = lane
+                return .start(lane, id: id, connection)
+            }
+            if let best { return .join(best) }
+            return .exclusive
+        }
+    }
+
+    /// Asked by a lane's loop when nothing is queued (before it answers its last statement):
+    /// retires the lane (no statement can join it any more) and gives its connection back to
+    /// the pool at once, unless a statement just arrived.
+    private func laneMayStop(_ id: Int, _ lane: StatementLane, _ connection: PGConnection) -> Bool {
+        let (stop, waiter, openReplacement) = withState { state -> (Bool, UnsafeContinuation<(Int, PGConnection), any Error>?, Bool) in
+            // Not this lane's connection any more (it was given back after an error): stop
+            // without giving it back again.
+            guard state.lanes[id] === lane else { return (true, nil, false) }
+            guard lane.retireIfIdle() else { return (false, nil, false) }
+            state.lanes[id] = nil
+            let (waiter, openReplacement) = state.returnLaneConnection(id, reusable: !connection.isBroken)
+            return (true, waiter, openReplacement)
+        }
+        waiter?.resume(returning: (id, connection))
+        if stop { afterLaneReturn(openReplacement: openReplacement) }
+        return stop
+    }
+
+    /// A lane's loop ended. After an error its connection is still lent to it: it goes back to
+    /// the pool now (discarded, since it broke).
+    /// A lane that retired normally gave its connection back already, and the connection may
+    /// carry a newer lane by now: only this lane's own registration is removed.
+    private func laneEnded(_ id: Int, _ lane: StatementLane, _ connection: PGConnection, _ error: PGError?) {
+        let stillLent = withState { state -> Bool in
+            guard state.lanes[id] === lane else { return false }
+            state.lanes[id] = nil
+            return true
+        }
+        if stillLent { Task { await self.releaseFromLane(id, connection) } }
+    }
+}
+
+/// Whether a statement may share a connection with other tasks' statements, remembered per
+/// SQL text (the pool asks for every statement): a plain query or data change (SELECT,
+/// INSERT, UPDATE, DELETE, WITH, VALUES, TABLE, MERGE) that leaves no session state
+/// (`SessionEffects`). Transaction control, locks, COPY and anything else keep a connection
+/// to themselves.
+final class SessionEffectsCache: Sendable {
+    static let shared = SessionEffectsCache()
+    private let known = Mutex<[String: Bool]>([:])
+    private static let shareable: Set<String> = ["select", "insert", "update", "delete", "with", "values", "table", "merge"]
+
+    func mayShareConnection(_ sql: String) -> Bool {
+        if let known = known.withLock({ $0[sql] }) { return known }
+        var tokens = SQLTokenizer(sql)
+        var first = tokens.next()
+        while first == .symbol(0x28) { first = tokens.next() }  // (SELECT ...)
+        var shareable = false
+        if case .word(let word)? = first, Self.shareable.contains(word), !sql.contains(";") || SQLTokenizer.isSingleStatement(sql) {
+            shareable = SessionEffects.of(sql).isEmpty
+        }
+        known.withLock { known in
+            if known.count >= 4096 { known.removeAll(keepingCapacity: true) }
+            known[sql] = shareable
+        }
+        return shareable
+    }
+}
