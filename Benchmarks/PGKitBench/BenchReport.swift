@@ -28,6 +28,10 @@ enum BenchReport {
                 print(cells.joined(separator: "  "))
             }
         }
+        // W6's second target compares PGKit's pipelined qps with C's pipelined batches.
+        if let pipelined = samples["W6"]?["libpq-c"]?["pipeline_qps"].map(median), let qps = samples["W6"]?["pgkit"]?["qps"].map(median), pipelined > 0 {
+            print("W6 pgkit qps / libpq-c pipeline_qps: " + String(format: "%.2f", qps / pipelined))
+        }
     }
 }
 

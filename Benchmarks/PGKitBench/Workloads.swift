@@ -8,7 +8,7 @@ enum Workloads {
     struct Message: Sendable { var id: UUID; var sessionID: UUID; var role: String; var content: String; var createdAt: Date }
 
     static func emit(_ workload: String, _ metrics: KeyValuePairs<String, Double>) {
-        let fields = metrics.map { "\"\($0.key)\": \(String(format: "%.1f", $0.value))" }.joined(separator: ", ")
+        let fields = metrics.map { "\"\($0.key)\": \(String(format: abs($0.value) < 10 ? "%.3f" : "%.1f", $0.value))" }.joined(separator: ", ")
         print("{\"impl\": \"pgkit\", \"workload\": \"\(workload)\", \(fields)}")
     }
 
@@ -28,6 +28,7 @@ enum Workloads {
         latencies.reserveCapacity(20_000)
         var checksum: Int64 = 0
         let clock = ContinuousClock()
+        let before = ProcessUsage.now()
         let start = clock.now
         try await conn.withConnectionThread {
             for _ in 0..<20_000 {
@@ -39,14 +40,58 @@ enum Workloads {
             }
         }
         let elapsed = seconds(clock.now - start)
+        let usage = ProcessUsage.now().since(before, statements: 20_000)
         latencies.sort()
-        emit("W1", ["qps": 20_000 / elapsed, "p50_us": latencies[10_000], "p99_us": latencies[19_800]])
+        emit("W1", ["qps": 20_000 / elapsed, "p50_us": latencies[10_000], "p99_us": latencies[19_800],
+                    "cpu_us_per_stmt": usage.cpuMicroseconds, "vcsw_per_stmt": usage.voluntary, "ivcsw_per_stmt": usage.involuntary])
         precondition(checksum != 0)
         await conn.close()
     }
 
+    /// W6: the W1 query, 80,000 times from 64 tasks over a pool of 4 connections, each row
+    /// decoded: `qps`, `p50_us`, `p99_us` with the pool's statements pipelined across tasks, and
+    /// `exclusive_qps` with each statement holding a connection for its round trip.
+    static func w6(_ config: PGConfig) async throws {
+        let exclusive = try await w6Run(config, pipelined: false)
+        let pipelined = try await w6Run(config, pipelined: true)
+        emit("W6", ["qps": pipelined.qps, "p50_us": pipelined.p50, "p99_us": pipelined.p99,
+                    "exclusive_qps": exclusive.qps, "exclusive_p99_us": exclusive.p99,
+                    "cpu_us_per_stmt": pipelined.usage.cpuMicroseconds, "vcsw_per_stmt": pipelined.usage.voluntary,
+                    "ivcsw_per_stmt": pipelined.usage.involuntary])
+    }
+
+    private static func w6Run(_ config: PGConfig, pipelined: Bool) async throws -> (qps: Double, p50: Double, p99: Double, usage: ProcessUsage.PerStatement) {
+        let pool = PGPool(config: config, configuration: .init(minConnections: 4, maxConnections: 4, pipelinesStatements: pipelined))
+        for _ in 0..<200 where pool.statistics.idle < 4 { try await Task.sleep(for: .milliseconds(10)) }
+        let before = ProcessUsage.now()
+        let start = ContinuousClock.now
+        let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+            for worker in 0..<64 {
+                group.addTask {
+                    var random = SplitMix64(seed: 42 + UInt64(worker) + 1)
+                    var latencies: [Double] = []
+                    latencies.reserveCapacity(1_250)
+                    for _ in 0..<1_250 {
+                        let id = Int64(random.next() % 10_000 + 1)
+                        let began = ContinuousClock.now
+                        let rows = try await pool.query("SELECT id, email, name, created_at FROM bench_users WHERE id = \(id)")
+                        _ = try user(rows[0])
+                        latencies.append(seconds(ContinuousClock.now - began) * 1e6)
+                    }
+                    return latencies
+                }
+            }
+            return try await group.reduce(into: [Double]()) { $0 += $1 }.sorted()
+        }
+        let elapsed = seconds(ContinuousClock.now - start)
+        let usage = ProcessUsage.now().since(before, statements: 80_000)
+        await pool.shutdown()
+        return (80_000 / elapsed, latencies[40_000], latencies[79_200], usage)
+    }
+
     static func w2(_ config: PGConfig) async throws {
         let pool = PGPool(config: config, configuration: .init(maxConnections: 4))
+        let before = ProcessUsage.now()
         let start = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
             for worker in 0..<8 {
@@ -61,7 +106,10 @@ enum Workloads {
             }
             try await group.waitForAll()
         }
-        emit("W2", ["qps": 40_000 / seconds(ContinuousClock.now - start)])
+        let elapsed = seconds(ContinuousClock.now - start)
+        let usage = ProcessUsage.now().since(before, statements: 40_000)
+        emit("W2", ["qps": 40_000 / elapsed,
+                    "cpu_us_per_stmt": usage.cpuMicroseconds, "vcsw_per_stmt": usage.voluntary, "ivcsw_per_stmt": usage.involuntary])
         await pool.shutdown()
     }
 

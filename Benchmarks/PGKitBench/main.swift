@@ -23,6 +23,7 @@ do {
         case "W3": try await Workloads.w3(config)
         case "W4": try await Workloads.w4(config)
         case "W5": try await Workloads.w5(config)
+        case "W6": try await Workloads.w6(config)
         case "W7": try await ScaleWorkload.run(config)
         default: throw PGError(.invalidConfiguration, "unknown workload \(workload)")
         }
