@@ -48,8 +48,9 @@ import Testing
             async let pooled: (PGError.Kind?, Duration) = Self.outcome { try await pool.query("SELECT 2") }
             async let elsewhere: (PGError.Kind?, Duration) = Self.outcome { try await healthy.query("SELECT pg_sleep(30)") }
             let results = await [direct, queued, pooled, elsewhere]
-            // The configured timeout, plus the grace period (half of it), plus the monitor's tick.
-            let bound = Duration.seconds(5) + QueryCancellationGrace.forFiveSeconds + .milliseconds(1500)
+            // The configured timeout, plus the grace period (half of it), plus the monitor's tick
+            // and scheduling slack for a CI machine running every suite at once (9.2 s seen there).
+            let bound = Duration.seconds(5) + QueryCancellationGrace.forFiveSeconds + .milliseconds(3000)
             for (index, result) in results.prefix(3).enumerated() {
                 // The statement queued behind the stuck one finds its connection closed.
                 let expected: Set<PGError.Kind> = index == 1 ? [.timedOut, .connectionLost] : [.timedOut]
