@@ -116,12 +116,37 @@ public final class PGPool: Sendable {
     }
 
     /// Runs `body` in a transaction on one pooled connection (see `PGConnection.transaction`).
+    /// With `options.retry`, a serialization failure or deadlock, and a connection lost (or
+    /// found on a server that turned read-only) before `COMMIT` was sent, rerun the whole body
+    /// on a connection from the pool: after a failover, one to the new primary.
     @discardableResult
     public func transaction<T>(
         _ options: PGTransactionOptions = PGTransactionOptions(),
         _ body: (PGConnection) async throws -> T
     ) async throws -> T {
-        try await withConnection { try await $0.transaction(options, body) }
+        var once = options
+        once.retry = .never
+        var attempt = 1
+        var backoff = options.retry.initialBackoff
+        while true {
+            let (id, connection) = try await acquire()
+            do {
+                let value = try await connection.transaction(once, body)
+                await release(id, connection)
+                return value
+            } catch let error as PGError where attempt < options.retry.maxAttempts
+                && options.retry.retries(error, connectionBroken: connection.isBroken) {
+                await release(id, connection)
+                attempt += 1
+                logger.debug("retrying transaction", metadata: [
+                    "error": "\(error.kind)", "sqlstate": "\(error.sqlState?.rawValue ?? "")", "attempt": "\(attempt)"])
+                try await Task.sleep(for: backoff * Double.random(in: 0.5...1.5))
+                backoff *= 2
+            } catch {
+                await release(id, connection)
+                throw error
+            }
+        }
     }
 
     // MARK: Acquire and release
