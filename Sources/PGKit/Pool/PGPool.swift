@@ -334,6 +334,9 @@ public final class PGPool: Sendable {
                 }
                 if closeNow { await connection.close(); self.notifyShutdownIfDrained(); return }
                 waiter?.resume(returning: (id, connection))
+                // The server accepts connections again (after a refusal or a failover): the
+                // waiters still queued get connections of their own, one connect at a time.
+                if self.state.withLock({ $0.machine.retryConnecting(now: .now) }) { self.openConnection() }
             } catch {
                 guard let self else { return }
                 self.connectFailed((error as? PGError) ?? PGError(.connectionFailed, "\(error)"))
@@ -371,13 +374,22 @@ public final class PGPool: Sendable {
         }
         guard start else { return }
         Task { [weak self] in
-            try? await Task.sleep(until: retryAt)
-            guard let self else { return }
-            let open = self.state.withLock { state -> Bool in
-                state.connectRetryScheduled = false
-                return state.machine.retryConnecting(now: .now)
+            var wakeAt = retryAt
+            while true {
+                try? await Task.sleep(until: wakeAt)
+                guard let self else { return }
+                let (open, later) = self.state.withLock { state -> (Bool, ContinuousClock.Instant?) in
+                    let now = ContinuousClock.now
+                    if state.machine.retryConnecting(now: now) { state.connectRetryScheduled = false; return (true, nil) }
+                    // Later failures pushed the backoff past this wake-up: sleep until its end.
+                    if let due = state.machine.connectRetryDue(now: now) { return (false, due) }
+                    state.connectRetryScheduled = false
+                    return (false, nil)
+                }
+                if open { self.openConnection() }
+                guard let later else { return }
+                wakeAt = later
             }
-            if open { self.openConnection() }
         }
     }
 

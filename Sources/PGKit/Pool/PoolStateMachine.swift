@@ -99,6 +99,14 @@ struct PoolStateMachine {
         return reserveConnectionIfNeeded(now: now)
     }
 
+    /// While waiters still need a connection that the backoff holds back: when it ends. Several
+    /// connects failing at once each push the backoff further, so a retry scheduled for the
+    /// first one's end must wait again until this instant (or nobody would connect again).
+    func connectRetryDue(now: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        guard !isShuttingDown, waiters.count > connecting, let next = nextConnectAttempt, now < next else { return nil }
+        return next
+    }
+
     enum ReleaseDecision: Equatable {
         case keepIdle
         case handOver(to: WaiterID)

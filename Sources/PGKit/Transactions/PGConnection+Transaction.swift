@@ -47,8 +47,9 @@ extension PGConnection {
             throw error
         }
         // A connection that broke before COMMIT went out committed nothing: that error stays
-        // as it is (retryable); one that breaks after leaves the outcome unknown.
-        let sentCommit = !isBroken
+        // as it is (retryable); one that breaks after leaves the outcome unknown, unless the
+        // transaction was READ ONLY and so had nothing to commit.
+        let sentCommit = !isBroken && !options.readOnly
         do {
             try await executeScript("COMMIT")
         } catch let error as PGError where sentCommit && (error.isConnectionError || error.kind == .timedOut) {

@@ -85,6 +85,9 @@ import Testing
         #expect(step3 == .wait(openConnection: false))
         let step4 = pool.retryConnecting(now: now + .milliseconds(99))
         #expect(!step4)
+        // A retry scheduled for the first failure's backoff (50 ms) learns to wait for the second's.
+        #expect(pool.connectRetryDue(now: now + .milliseconds(50)) == now + .milliseconds(100))
+        #expect(pool.connectRetryDue(now: now + .milliseconds(100)) == nil)
         // Once it passed, one probe at a time.
         let step5 = pool.retryConnecting(now: now + .milliseconds(100))
         #expect(step5)
