@@ -162,8 +162,12 @@ struct PoolStateMachine {
             waiters = []
             return .fail(waiters: failing)
         }
-        consecutiveConnectFailures += 1
         refusalCeiling = min(refusalCeiling ?? slots.count, slots.count)
+        // A connect that was already on its way when an earlier one failed (several open at
+        // once, as when a failover breaks every connection) is the same refusal, not the next
+        // step of the backoff: counted as steps, eight of them would reach the 5 s cap at once.
+        if let next = nextConnectAttempt, now < next { return .retry(at: next) }
+        consecutiveConnectFailures += 1
         let exponent = min(consecutiveConnectFailures - 1, 16)
         let backoff = min(Self.initialConnectBackoff * (1 << exponent), Self.maximumConnectBackoff) * jitter()
         let retryAt = now + backoff
