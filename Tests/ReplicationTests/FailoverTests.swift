@@ -27,7 +27,9 @@ struct Formation {
 
     @discardableResult
     static func run(_ arguments: [String]) async throws -> String {
-        let result = try await CommandRun.run(script, arguments)
+        // A rejoin under the workload copies what changed since the kill (pg_rewind: usually
+        // 5 to 15 s, once 116 s on a loaded machine): wait longer than pg-ha's default 120 s.
+        let result = try await CommandRun.run(script, arguments, environment: ["PG_HA_TIMEOUT": "240"])
         guard result.status == 0 else { throw PGError(.invalidConfiguration, "pg-ha \(arguments[0]) failed: \(result.errorOutput)") }
         return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -37,9 +39,15 @@ struct Formation {
         try await Self.run([command, directory] + arguments)
     }
 
+    /// Stops the formation and removes its directory, unless `PGKIT_KEEP_FORMATION` is set
+    /// (to read its logs afterwards).
     func stop() async {
         _ = try? await run("stop")
-        try? FileManager.default.removeItem(atPath: directory)
+        if ProcessInfo.processInfo.environment["PGKIT_KEEP_FORMATION"] != nil {
+            print("failover: formation kept in \(directory)")
+        } else {
+            try? FileManager.default.removeItem(atPath: directory)
+        }
     }
 }
 
@@ -151,7 +159,10 @@ final class FailoverRecorder: Sendable {
                     // The old primary comes back: it rejoins as a secondary and catches up.
                     let rejoinStarted = ContinuousClock.now
                     try await formation.run("restart-node", first.killed)
-                    print("failover: \(first.killed) rejoined as a secondary in \(ContinuousClock.now - rejoinStarted)")
+                    // pg_autoctl rewinds the old primary (pg_rewind) or, when that fails, clones it anew.
+                    let keeperLog = (try? String(contentsOfFile: "\(formation.directory)/\(first.killed).log", encoding: .utf8)) ?? ""
+                    let method = keeperLog.contains("trying pg_basebackup instead") ? "pg_basebackup after a failed pg_rewind" : "pg_rewind"
+                    print("failover: \(first.killed) rejoined as a secondary in \(ContinuousClock.now - rejoinStarted) (\(method))")
                     try await Task.sleep(for: .seconds(2))
                     let second = try await Self.failOver(formation, recorder)
                     #expect(second.promoted == first.killed, "the second failover went back to \(first.killed)")

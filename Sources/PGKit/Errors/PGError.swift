@@ -70,7 +70,8 @@ public struct PGError: Error, Sendable, CustomStringConvertible {
         sqlState == .serializationFailure || sqlState == .deadlockDetected
     }
 
-    /// Whether this error means the connection can no longer be used.
+    /// Whether this error means the connection can no longer be used (`.outcomeUnknown`
+    /// included: its connection is gone too).
     public var isConnectionError: Bool {
         switch kind {
         case .connectionFailed, .connectionLost, .connectionClosed, .outcomeUnknown: return true
