@@ -77,6 +77,14 @@ public struct PGConfig: Sendable, CustomStringConvertible {
     public var user: String? { self["user"] }
     public var database: String? { self["dbname"] }
 
+    /// Whether connections must land on a server that takes writes (`target_session_attrs`
+    /// `read-write` or `primary`, as a multi-host URL for failover has): a connection whose
+    /// server then refuses a write as read-only is on a demoted primary and is replaced.
+    public var requiresWritableSession: Bool {
+        guard let attributes = self["target_session_attrs"]?.lowercased() else { return false }
+        return attributes == "read-write" || attributes == "primary"
+    }
+
     /// The same configuration pointing at another database on the same server.
     public func withDatabase(_ name: String) -> PGConfig {
         var copy = self

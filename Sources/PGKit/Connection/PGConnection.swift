@@ -261,6 +261,9 @@ public final class PGConnection: Sendable {
             return timedOut
         }
         if error.isConnectionError { state.withLock { $0.isBroken = true } }
+        // A server that refuses writes behind a URL that asks for a writable one was the
+        // primary and is not any more (demoted in a failover): the pool must connect again.
+        if error.isReadOnly, config.requiresWritableSession { state.withLock { $0.isBroken = true } }
         return error
     }
 
@@ -324,7 +327,7 @@ public final class PGConnection: Sendable {
     /// Runs a statement and returns all its rows. Interpolated values are bound parameters.
     @discardableResult
     public func query(_ query: PGQuery) async throws -> PGQueryResult {
-        PGQueryResult(storage: try await performStatement(query))
+        PGQueryResult(storage: try await performReportingOutcome(query))
     }
 
     /// Runs `sql` with explicit parameters for `$1`, `$2`, ...
@@ -336,7 +339,19 @@ public final class PGConnection: Sendable {
     /// Runs a statement and returns how many rows it inserted, updated or deleted.
     @discardableResult
     public func execute(_ query: PGQuery) async throws -> Int {
-        try await performStatement(query).affectedRows
+        try await performReportingOutcome(query).affectedRows
+    }
+
+    /// Runs one statement; when it may write and runs outside a transaction (so it commits by
+    /// itself), a connection lost or timed out after it was sent is `.outcomeUnknown`.
+    private func performReportingOutcome(_ query: PGQuery) async throws -> PGResultStorage {
+        let autocommit = state.withLock { !$0.isBroken && !$0.isClosed && $0.transactionDepth == 0 && $0.serverTransactionIdle }
+        do {
+            return try await performStatement(query)
+        } catch let error as PGError where autocommit && (error.kind == .connectionLost || error.kind == .timedOut)
+            && StatementOutcome.mayWrite(query.sql) {
+            throw error.outcomeUnknown(after: "a write outside a transaction")
+        }
     }
 
     /// Runs `sql` with explicit parameters and returns the affected row count.

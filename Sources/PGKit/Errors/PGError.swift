@@ -31,6 +31,11 @@ public struct PGError: Error, Sendable, CustomStringConvertible {
         case cancelled
         /// The server answered something PGKit did not expect.
         case protocolViolation
+        /// The connection was lost (or timed out) after a `COMMIT`, or a write outside a
+        /// transaction, was sent and before the server answered: the work may or may not have
+        /// been committed. Retrying blindly could apply it twice; check (by a key the work
+        /// wrote) whether it is there before redoing it. See "Automatic failover" in the README.
+        case outcomeUnknown
     }
 
     public var kind: Kind
@@ -65,10 +70,11 @@ public struct PGError: Error, Sendable, CustomStringConvertible {
         sqlState == .serializationFailure || sqlState == .deadlockDetected
     }
 
-    /// Whether this error means the connection can no longer be used.
+    /// Whether this error means the connection can no longer be used (`.outcomeUnknown`
+    /// included: its connection is gone too).
     public var isConnectionError: Bool {
         switch kind {
-        case .connectionFailed, .connectionLost, .connectionClosed: return true
+        case .connectionFailed, .connectionLost, .connectionClosed, .outcomeUnknown: return true
         default:
             guard let sqlState else { return false }
             return sqlState.errorClass == "08" || sqlState == .adminShutdown || sqlState == .crashShutdown
@@ -77,6 +83,16 @@ public struct PGError: Error, Sendable, CustomStringConvertible {
 
     /// Whether the server refused a write because the session, transaction or server is read-only.
     public var isReadOnly: Bool { sqlState == .readOnlySQLTransaction }
+
+    /// The same failure reported as `.outcomeUnknown`: what `statement` was sent for (a
+    /// `COMMIT`, a write) may or may not have taken effect.
+    func outcomeUnknown(after statement: String) -> PGError {
+        var error = self
+        error.kind = .outcomeUnknown
+        error.message = "the connection was lost after \(statement) was sent and before the server answered, "
+            + "so it may or may not have committed (\(message))"
+        return error
+    }
 
     public var description: String {
         var text: String
@@ -93,6 +109,7 @@ public struct PGError: Error, Sendable, CustomStringConvertible {
         case .timedOut: text = "timed out: \(message)"
         case .cancelled: text = "cancelled: \(message)"
         case .protocolViolation: text = "protocol violation: \(message)"
+        case .outcomeUnknown: text = "outcome unknown: \(message)"
         }
         if let sqlState { text += " (SQLSTATE \(sqlState))" }
         if isReadOnly { text += " [the server or transaction is read-only]" }

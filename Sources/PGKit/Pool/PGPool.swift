@@ -158,12 +158,37 @@ public final class PGPool: Sendable {
     }
 
     /// Runs `body` in a transaction on one pooled connection (see `PGConnection.transaction`).
+    /// With `options.retry`, a serialization failure or deadlock, and a connection lost (or
+    /// found on a server that turned read-only) before `COMMIT` was sent, rerun the whole body
+    /// on a connection from the pool: after a failover, one to the new primary.
     @discardableResult
     public func transaction<T>(
         _ options: PGTransactionOptions = PGTransactionOptions(),
         _ body: (PGConnection) async throws -> T
     ) async throws -> T {
-        try await withConnection { try await $0.transaction(options, body) }
+        var once = options
+        once.retry = .never
+        var attempt = 1
+        var backoff = options.retry.initialBackoff
+        while true {
+            let (id, connection) = try await acquire()
+            do {
+                let value = try await connection.transaction(once, body)
+                await release(id, connection)
+                return value
+            } catch let error as PGError where attempt < options.retry.maxAttempts
+                && options.retry.retries(error, connectionBroken: connection.isBroken) {
+                await release(id, connection)
+                attempt += 1
+                logger.debug("retrying transaction", metadata: [
+                    "error": "\(error.kind)", "sqlstate": "\(error.sqlState?.rawValue ?? "")", "attempt": "\(attempt)"])
+                try await Task.sleep(for: backoff * Double.random(in: 0.5...1.5))
+                backoff *= 2
+            } catch {
+                await release(id, connection)
+                throw error
+            }
+        }
     }
 
     // MARK: Acquire and release
@@ -351,6 +376,9 @@ public final class PGPool: Sendable {
                 }
                 if closeNow { await connection.close(); self.notifyShutdownIfDrained(); return }
                 waiter?.resume(returning: (id, connection))
+                // The server accepts connections again (after a refusal or a failover): the
+                // waiters still queued get connections of their own, one connect at a time.
+                if self.state.withLock({ $0.machine.retryConnecting(now: .now) }) { self.openConnection() }
             } catch {
                 guard let self else { return }
                 self.connectFailed((error as? PGError) ?? PGError(.connectionFailed, "\(error)"))
@@ -388,13 +416,22 @@ public final class PGPool: Sendable {
         }
         guard start else { return }
         Task { [weak self] in
-            try? await Task.sleep(until: retryAt)
-            guard let self else { return }
-            let open = self.state.withLock { state -> Bool in
-                state.connectRetryScheduled = false
-                return state.machine.retryConnecting(now: .now)
+            var wakeAt = retryAt
+            while true {
+                try? await Task.sleep(until: wakeAt)
+                guard let self else { return }
+                let (open, later) = self.state.withLock { state -> (Bool, ContinuousClock.Instant?) in
+                    let now = ContinuousClock.now
+                    if state.machine.retryConnecting(now: now) { state.connectRetryScheduled = false; return (true, nil) }
+                    // Later failures pushed the backoff past this wake-up: sleep until its end.
+                    if let due = state.machine.connectRetryDue(now: now) { return (false, due) }
+                    state.connectRetryScheduled = false
+                    return (false, nil)
+                }
+                if open { self.openConnection() }
+                guard let later else { return }
+                wakeAt = later
             }
-            if open { self.openConnection() }
         }
     }
 

@@ -106,6 +106,14 @@ struct PoolStateMachine {
         return reserveConnectionIfNeeded(now: now)
     }
 
+    /// While waiters still need a connection that the backoff holds back: when it ends. Several
+    /// connects failing at once each push the backoff further, so a retry scheduled for the
+    /// first one's end must wait again until this instant (or nobody would connect again).
+    func connectRetryDue(now: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        guard !isShuttingDown, waiters.count > connecting, let next = nextConnectAttempt, now < next else { return nil }
+        return next
+    }
+
     enum ReleaseDecision: Equatable {
         case keepIdle
         case handOver(to: WaiterID)
@@ -161,8 +169,12 @@ struct PoolStateMachine {
             waiters = []
             return .fail(waiters: failing)
         }
-        consecutiveConnectFailures += 1
         refusalCeiling = min(refusalCeiling ?? slots.count, slots.count)
+        // A connect that was already on its way when an earlier one failed (several open at
+        // once, as when a failover breaks every connection) is the same refusal, not the next
+        // step of the backoff: counted as steps, eight of them would reach the 5 s cap at once.
+        if let next = nextConnectAttempt, now < next { return .retry(at: next) }
+        consecutiveConnectFailures += 1
         let exponent = min(consecutiveConnectFailures - 1, 16)
         let backoff = min(Self.initialConnectBackoff * (1 << exponent), Self.maximumConnectBackoff) * jitter()
         let retryAt = now + backoff

@@ -10,7 +10,10 @@ extension PGConnection {
     ///     return id
     /// }
     /// ```
-    /// With `options.retry`, a serialization failure or deadlock reruns the whole body.
+    /// With `options.retry`, a serialization failure or deadlock reruns the whole body. A lost
+    /// connection cannot be retried on the same connection: `PGPool.transaction` reruns such a
+    /// transaction on a new one. A connection lost after `COMMIT` was sent throws
+    /// `.outcomeUnknown`, never retried.
     @discardableResult
     public func transaction<T>(
         _ options: PGTransactionOptions = PGTransactionOptions(),
@@ -43,8 +46,15 @@ extension PGConnection {
             await rollbackQuietly("ROLLBACK")
             throw error
         }
+        // A connection that broke before COMMIT went out committed nothing: that error stays
+        // as it is (retryable); one that breaks after leaves the outcome unknown, unless the
+        // transaction was READ ONLY and so had nothing to commit.
+        let sentCommit = !isBroken && !options.readOnly
         do {
             try await executeScript("COMMIT")
+        } catch let error as PGError where sentCommit && (error.isConnectionError || error.kind == .timedOut) {
+            markBroken()
+            throw error.outcomeUnknown(after: "COMMIT")
         } catch {
             await rollbackQuietly("ROLLBACK")
             throw error

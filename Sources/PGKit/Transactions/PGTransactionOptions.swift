@@ -18,12 +18,30 @@ public struct PGTransactionOptions: Sendable {
         public var maxAttempts: Int
         /// Delay before the second attempt; doubles on each further attempt, with jitter.
         public var initialBackoff: Duration
+        /// Whether a pool (`PGPool.transaction`) also reruns the transaction on a new
+        /// connection when its connection was lost, or its server turned read-only, before
+        /// `COMMIT` was sent: nothing was committed then, so rerunning is safe. A connection
+        /// lost after `COMMIT` was sent is `.outcomeUnknown` and never rerun.
+        public var afterConnectionLoss: Bool = true
 
         public static let never = Retry(maxAttempts: 1, initialBackoff: .zero)
 
-        /// Up to `count` attempts with a short exponential backoff.
-        public static func attempts(_ count: Int, initialBackoff: Duration = .milliseconds(5)) -> Retry {
-            Retry(maxAttempts: max(1, count), initialBackoff: initialBackoff)
+        /// Up to `count` attempts with a short exponential backoff, rerunning after serialization
+        /// failures and deadlocks and, in a pool, after a connection lost before `COMMIT`
+        /// (unless `afterConnectionLoss` is false).
+        /// ```swift
+        /// try await pool.transaction(.init(retry: .attempts(5))) { tx in ... }   // survives a failover
+        /// ```
+        public static func attempts(_ count: Int, initialBackoff: Duration = .milliseconds(5), afterConnectionLoss: Bool = true) -> Retry {
+            Retry(maxAttempts: max(1, count), initialBackoff: initialBackoff, afterConnectionLoss: afterConnectionLoss)
+        }
+
+        /// Whether `error`, from an attempt whose connection is now `connectionBroken`, is worth
+        /// another attempt (attempts left aside).
+        func retries(_ error: PGError, connectionBroken: Bool) -> Bool {
+            if error.isTransient { return true }
+            guard afterConnectionLoss, connectionBroken, error.kind != .outcomeUnknown else { return false }
+            return error.isConnectionError || error.isReadOnly || error.kind == .timedOut
         }
     }
 

@@ -120,7 +120,10 @@ public final class Database: Sendable {
     }
 
     /// Runs `body` in one transaction with the same repositories; commits when it returns,
-    /// rolls back when it throws.
+    /// rolls back when it throws. With `retry: .attempts(n)` it reruns `body` after a
+    /// serialization failure or deadlock and, on a new connection, after the connection was
+    /// lost before `COMMIT` (a failover); a connection lost after `COMMIT` was sent throws
+    /// `PGError` of kind `.outcomeUnknown` (see the README's "Automatic failover").
     @discardableResult
     public func transaction<T>(_ options: PGTransactionOptions = PGTransactionOptions(),
                                _ body: (ChatRepositories) async throws -> T) async throws -> T {

@@ -68,7 +68,8 @@ public struct MemoryRepository: Sendable {
         // Plan for this user's row count: a generic plan (a prepared statement's, after five
         // calls) picks one strategy for all users, sorting a heavy user's every memory.
         settings["plan_cache_mode"] = "force_custom_plan"
-        return try await context.executor.transaction(PGTransactionOptions(settings: settings)) { connection in
+        // READ ONLY: a connection lost at its COMMIT is a plain, retryable `.connectionLost`.
+        return try await context.executor.transaction(PGTransactionOptions(readOnly: true, settings: settings)) { connection in
             // The vector is bound once and used twice ($1), so the server computes each returned
             // row's distance once and receives 1.5 KB instead of 3.
             let rows = try await connection.query("""

@@ -76,31 +76,42 @@ import Testing
         #expect(pool.connecting == 2)
         let step1 = pool.connectionFailed(permanent: false, now: now)
         #expect(step1 == .retry(at: now + .milliseconds(50)))
-        let step2 = pool.connectionFailed(permanent: false, now: now)
-        #expect(step2 == .retry(at: now + .milliseconds(100)))
+        // The second connect was on its way already: the same refusal, the same backoff.
+        let step2 = pool.connectionFailed(permanent: false, now: now + .milliseconds(5))
+        #expect(step2 == .retry(at: now + .milliseconds(50)))
+        #expect(pool.consecutiveConnectFailures == 1)
         #expect(pool.waitingCount == 2, "nobody is failed: they wait for their acquire timeout")
         #expect(pool.connecting == 0)
         // Within the backoff no new connect goes out, even for a new waiter.
         let step3 = pool.acquire(3, now: now + .milliseconds(10))
         #expect(step3 == .wait(openConnection: false))
-        let step4 = pool.retryConnecting(now: now + .milliseconds(99))
+        let step4 = pool.retryConnecting(now: now + .milliseconds(49))
         #expect(!step4)
+        #expect(pool.connectRetryDue(now: now + .milliseconds(49)) == now + .milliseconds(50))
         // Once it passed, one probe at a time.
-        let step5 = pool.retryConnecting(now: now + .milliseconds(100))
+        let step5 = pool.retryConnecting(now: now + .milliseconds(50))
         #expect(step5)
-        let step6 = pool.retryConnecting(now: now + .milliseconds(100))
+        #expect(pool.connectRetryDue(now: now + .milliseconds(50)) == nil)
+        let step6 = pool.retryConnecting(now: now + .milliseconds(50))
         #expect(!step6)
-        let step7 = pool.connectionFailed(permanent: false, now: now + .milliseconds(100))
-        #expect(step7 == .retry(at: now + .milliseconds(300)))
-        // The backoff is capped.
+        let step7 = pool.connectionFailed(permanent: false, now: now + .milliseconds(50))
+        #expect(step7 == .retry(at: now + .milliseconds(150)))
+        // The backoff is capped (each probe fails once the previous backoff has passed).
+        var clock = now + .milliseconds(150)
+        var failedAt = clock
         for _ in 0..<20 {
-            let step8 = pool.retryConnecting(now: now + .seconds(3600))
+            let step8 = pool.retryConnecting(now: clock)
             #expect(step8)
-            _ = pool.connectionFailed(permanent: false, now: now)
+            failedAt = clock
+            guard case .retry(let retryAt) = pool.connectionFailed(permanent: false, now: clock) else {
+                Issue.record("a refused connect is retried")
+                return
+            }
+            clock = retryAt
         }
-        #expect(pool.nextConnectAttempt == now + PoolStateMachine.maximumConnectBackoff)
+        #expect(pool.nextConnectAttempt == failedAt + PoolStateMachine.maximumConnectBackoff)
         // A success ends the backoff: the pool opens for the remaining waiters again.
-        let step9 = pool.retryConnecting(now: now + .seconds(3600))
+        let step9 = pool.retryConnecting(now: clock)
         #expect(step9)
         let step10 = pool.connectionOpened(100, now: now)
         #expect(step10 == 1)
