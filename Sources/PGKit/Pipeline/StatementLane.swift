@@ -194,15 +194,23 @@ final class StatementLane: Sendable {
         for continuation in waiting { continuation.resume(throwing: Retired()) }
     }
 
-    /// Stops taking statements and fails everyone still waiting with `error`.
+    /// Stops taking statements and fails everyone whose statement was sent with `error`; the
+    /// callers of statements never sent dispatch them again elsewhere (`Retired`).
     func close(failing error: PGError) {
-        let waiting = state.withLock { state -> [UnsafeContinuation<PGResultStorage, any Error>] in
+        let (sent, unsent) = state.withLock { state -> ([UnsafeContinuation<PGResultStorage, any Error>], [UnsafeContinuation<PGResultStorage, any Error>]) in
             state.closed = true
+            let unsentIDs = Set(state.pending.map(\.id))
             state.pending = []
             defer { state.waiting = [:] }
-            return Array(state.waiting.values)
+            var sent: [UnsafeContinuation<PGResultStorage, any Error>] = []
+            var unsent: [UnsafeContinuation<PGResultStorage, any Error>] = []
+            for (id, continuation) in state.waiting {
+                if unsentIDs.contains(id) { unsent.append(continuation) } else { sent.append(continuation) }
+            }
+            return (sent, unsent)
         }
-        for continuation in waiting { continuation.resume(throwing: error) }
+        for continuation in sent { continuation.resume(throwing: error) }
+        for continuation in unsent { continuation.resume(throwing: Retired()) }
     }
 
     private func signal() {

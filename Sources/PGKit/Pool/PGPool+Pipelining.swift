@@ -35,7 +35,11 @@ extension PGPool {
             do {
                 return try await lane.submit(query)
             } catch is StatementLane.Retired {
-                continue  // it retired between the choice and the submit: choose again
+                continue  // it retired before sending the statement: choose again
+            } catch let error as PGError where (error.kind == .connectionLost || error.kind == .timedOut)
+                && StatementOutcome.mayWrite(query.sql) {
+                // Sent, and no answer: it committed by itself or not at all.
+                throw error.outcomeUnknown(after: "a write outside a transaction")
             }
         }
     }

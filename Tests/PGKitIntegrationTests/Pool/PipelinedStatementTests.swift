@@ -172,10 +172,12 @@ import Testing
 
     @Test func aBackendKilledUnderALaneFailsOnlyItsStatementsAndThePoolRecovers() async throws {
         let pool = try await makePool(max: 1, name: "pgkit-lanes-killed")
+        try await pool.execute("CREATE TABLE IF NOT EXISTS lane_writes (n int)")
         let pid = try await pool.query("SELECT pg_backend_pid()").scalar(Int32.self)!
         let sleeper = Task { try await pool.query("SELECT pg_sleep(30)") }
         try await Task.sleep(for: .milliseconds(300))
         let behind = (0..<5).map { _ in Task { try await pool.query("SELECT 1") } }
+        let write = Task { try await pool.execute("INSERT INTO lane_writes VALUES (1)") }
         try await Task.sleep(for: .milliseconds(100))
         let admin = try await Self.database.connect()
         _ = try await admin.query("SELECT pg_terminate_backend(\(pid))")
@@ -183,6 +185,9 @@ import Testing
         let error = await #expect(throws: PGError.self) { try await sleeper.value }
         #expect(error?.kind == .connectionLost || error?.kind == .server, "\(String(describing: error))")
         for task in behind { _ = try? await task.value }
+        // Sent behind the sleep and never answered: it may or may not have committed.
+        let writeError = await #expect(throws: PGError.self) { try await write.value }
+        #expect(writeError?.kind == .outcomeUnknown, "\(String(describing: writeError))")
         #expect(try await pool.query("SELECT 6").scalar(Int.self) == 6, "a new connection serves the next statement")
         #expect(pool.statistics.inUse == 0, "\(pool.statistics)")
         await pool.shutdown()
