@@ -8,6 +8,12 @@ public struct PGTextResult: Sendable, Equatable {
         public let column: Int
         /// The value's full length in bytes (UTF-8).
         public let byteCount: Int
+
+        public init(row: Int, column: Int, byteCount: Int) {
+            self.row = row
+            self.column = column
+            self.byteCount = byteCount
+        }
     }
 
     /// The server's command tag: `SELECT 3`, `UPDATE 1`, `CREATE TABLE`...

@@ -62,20 +62,15 @@ final class SQLResultCursor: Sendable {
         }
     }
 
-    /// Streams every row (values whole) through `write`, inside the cursor's transaction.
-    func export(_ write: ([String?]) throws -> Void) async throws -> Int {
+    /// Writes every row (values whole) to `file`, through a second cursor in the same transaction.
+    func export(to file: StudioExportFile) async throws -> Int {
         try await reopenIfAborted()
-        var count = 0
         do {
-            for try await row in connection.stream(PGQuery(Self.exportSQL(query, columnCount: columns.count))) {
-                try write(try (0..<columns.count).map { try row.decode(String?.self, at: $0) })
-                count += 1
-            }
+            return try await file.write(declaring: PGQuery(Self.exportSQL(query, columnCount: columns.count)), on: connection)
         } catch {
             isOpen.withLock { $0 = false }
             throw error
         }
-        return count
     }
 
     /// After a cancelled or failed fetch the transaction is aborted: start it and the cursor again.

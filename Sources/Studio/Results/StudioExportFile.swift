@@ -1,4 +1,5 @@
 import Foundation
+import PGKit
 
 /// A file an export writes row by row: CSV with a header line, or JSON lines when the path
 /// ends in .jsonl or .json. Nothing is held but the row being written.
@@ -18,18 +19,43 @@ struct StudioExportFile {
     }
 
     func write(_ values: [String?]) throws {
-        let line: String
+        handle.write(Data(try line(values).utf8))
+    }
+
+    /// One row as a line of the file, newline included.
+    func line(_ values: [String?]) throws -> String {
         if jsonLines {
             var object: [String: Any] = [:]
             for (column, value) in zip(columns, values) { object[column] = value ?? NSNull() }
-            line = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
-        } else {
-            line = values.map { $0.map(Self.csvField) ?? "" }.joined(separator: ",")
+            return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self) + "\n"
         }
-        handle.write(Data((line + "\n").utf8))
+        return values.map { $0.map(Self.csvField) ?? "" }.joined(separator: ",") + "\n"
     }
 
     func close() { try? handle.close() }
+
+    static let cursorName = "pgkit_studio_export"
+
+    /// Declares `query` as a cursor (inside the caller's transaction) and writes its rows a
+    /// thousand at a time, so memory holds one batch whatever the row count. Cancelling the
+    /// task stops it between batches, or cancels the batch on the server.
+    func write(declaring query: PGQuery, on connection: PGConnection) async throws -> Int {
+        var declare = query
+        declare.sql = "DECLARE \(Self.cursorName) NO SCROLL CURSOR FOR " + query.sql
+        try await connection.execute(declare)
+        var count = 0
+        while true {
+            try Task.checkCancellation()
+            let batch = try await connection.textResults("FETCH FORWARD 1000 FROM \(Self.cursorName)", keepingRows: 1000).last ?? PGTextResult()
+            var chunk = ""
+            for row in batch.rows { chunk += try line(Array(row.prefix(columns.count))) }
+            handle.write(Data(chunk.utf8))
+            count += batch.rows.count
+            if batch.rows.count < 1000 { break }
+        }
+        try await connection.executeScript("CLOSE \(Self.cursorName)")
+        return count
+    }
 
     static func csvField(_ text: String) -> String {
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }

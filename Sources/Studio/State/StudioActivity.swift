@@ -14,6 +14,8 @@ public struct StudioActivity: Sendable, Equatable {
         self.isCancelling = isCancelling
     }
 
-    /// "2.3 s"
-    public var elapsedText: String { "\(elapsedTenths / 10).\(elapsedTenths % 10) s" }
+    /// "2.3 s"; whole seconds from 10 s on.
+    public var elapsedText: String {
+        elapsedTenths < 100 ? "\(elapsedTenths / 10).\(elapsedTenths % 10) s" : "\(elapsedTenths / 10) s"
+    }
 }

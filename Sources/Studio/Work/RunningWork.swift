@@ -52,7 +52,8 @@ final class RunningWork: Sendable {
     func activity(after delay: Duration = .milliseconds(300)) -> StudioActivity? {
         let elapsed = self.elapsed
         guard elapsed >= delay else { return nil }
-        let tenths = Int(elapsed.components.seconds * 10) + Int(elapsed.components.attoseconds / 100_000_000_000_000_000)
+        var tenths = Int(elapsed.components.seconds * 10) + Int(elapsed.components.attoseconds / 100_000_000_000_000_000)
+        if tenths >= 100 { tenths -= tenths % 10 }  // whole seconds from 10 s on: one redraw a second
         return StudioActivity(label: label, elapsedTenths: tenths, isCancelling: isCancelled)
     }
 }

@@ -169,13 +169,13 @@ struct StudioWork: Sendable {
 
     /// Writes every row of the current view (filter and sort kept) or of the SQL result (run
     /// again, values whole) as CSV, or JSON lines when the path ends in .jsonl or .json,
-    /// streaming so any size fits.
+    /// a thousand rows at a time through a cursor, so any size fits.
     func export(_ state: StudioState, to path: String) async throws -> Int {
         if state.page.isAdHoc {
             guard state.page.result?.isPageable == true, let cursor = results.current else { throw StudioExportError.notAQuery }
             let file = try StudioExportFile(path: path, columns: cursor.columns)
             defer { file.close() }
-            return try await cursor.export { try file.write($0) }
+            return try await cursor.export(to: file)
         }
         guard let table = state.table else { return 0 }
         var query = state.query
@@ -187,11 +187,8 @@ struct StudioWork: Sendable {
         sql.sql = sql.sql.replacingOccurrences(of: " LIMIT \(Int.max)", with: "")
         let file = try StudioExportFile(path: path, columns: table.columns.map(\.name))
         defer { file.close() }
-        var count = 0
-        for try await row in connection.stream(sql) {
-            try file.write(try (0..<table.columns.count).map { try row.decode(String?.self, at: $0) })
-            count += 1
+        return try await connection.transaction(PGTransactionOptions(readOnly: true)) { tx in
+            try await file.write(declaring: sql, on: tx)
         }
-        return count
     }
 }
