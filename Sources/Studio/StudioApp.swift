@@ -38,14 +38,16 @@ public struct StudioApp: Sendable {
             if let current = running {
                 if let outcome = current.outcome {
                     running = nil
-                    state.activity = nil
                     finish(current, outcome, &state)
+                    state.activity = nil
+                    state.isWaiting = false
                     dirty = true
                 } else if let activity = current.activity(), activity != state.activity {
                     state.activity = activity
                     dirty = true
                 }
             }
+            state.isWaiting = running != nil
             if dirty || terminal.takeResize() {
                 let size = terminal.size
                 let renderer = StudioRenderer(width: size.width, height: size.height, databaseName: config.database ?? "", role: role)

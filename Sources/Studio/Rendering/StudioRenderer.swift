@@ -36,6 +36,10 @@ public struct StudioRenderer: Sendable {
     private func bar(_ text: String) -> String { Self.inverse + CellText.fit(text, width) + Self.reset }
 
     private func title(_ state: StudioState) -> String {
+        titleText(state) + (state.isWaiting ? " · loading…" : "")
+    }
+
+    private func titleText(_ state: StudioState) -> String {
         var text = " PGKit Studio · \(databaseName)"
         if state.page.isAdHoc { return text + " · " + Self.resultTitle(state.page) }
         if let table = state.table {

@@ -92,6 +92,9 @@ public struct StudioState: Sendable {
     public var message: String?
     /// Work in progress, once it has run long enough to show.
     public var activity: StudioActivity?
+    /// Whether work is running: the title and grid may describe what is on its way, the rows
+    /// shown are still the ones before.
+    public var isWaiting = false
     public let readOnly: Bool
     public var pageSize = StudioLimits.tablePageRows
 
