@@ -4,11 +4,14 @@
 public struct PGTextResult: Sendable, Equatable {
     /// A value kept shorter than it was: where it is and how long it was.
     public struct CutValue: Sendable, Equatable {
+        /// The row's index among the kept rows.
         public let row: Int
+        /// The column's index.
         public let column: Int
         /// The value's full length in bytes (UTF-8).
         public let byteCount: Int
 
+        /// A cut value at `row`, `column`, `byteCount` bytes long in full.
         public init(row: Int, column: Int, byteCount: Int) {
             self.row = row
             self.column = column

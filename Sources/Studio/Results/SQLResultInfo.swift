@@ -16,6 +16,7 @@ public struct SQLResultInfo: Sendable, Equatable {
     /// Each statement's command tag (`UPDATE 3`, `SELECT 1000`...), as psql prints them.
     public var commandTags: [String] = []
 
+    /// The first page's information, before rows are read.
     public init(sql: String, isPageable: Bool) {
         self.sql = sql
         self.isPageable = isPageable

@@ -7,6 +7,8 @@ public enum StudioSQL: Sendable, Equatable {
     /// Anything else, as typed.
     case script(String)
 
+    /// Decides how to run `text`: quotes, dollar quotes and comments are skipped when looking
+    /// for `;` between statements.
     public init(_ text: String) {
         let scan = Self.scan(text)
         guard scan.semicolons.allSatisfy({ $0 >= scan.lastCode }), scan.lastCode > 0 else {

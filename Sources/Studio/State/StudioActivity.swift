@@ -8,6 +8,7 @@ public struct StudioActivity: Sendable, Equatable {
     /// Whether a cancel was asked for and the server has not answered yet.
     public var isCancelling = false
 
+    /// `label` running for `elapsedTenths` tenths of a second.
     public init(label: String, elapsedTenths: Int, isCancelling: Bool = false) {
         self.label = label
         self.elapsedTenths = elapsedTenths

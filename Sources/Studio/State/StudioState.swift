@@ -59,14 +59,18 @@ public struct StudioState: Sendable {
 
         /// A cell of the page.
         public struct Cell: Sendable, Hashable {
+            /// The row's index in the page.
             public let row: Int
+            /// The column's index.
             public let column: Int
+            /// The cell at `row`, `column`.
             public init(row: Int, column: Int) {
                 self.row = row
                 self.column = column
             }
         }
 
+        /// An empty page.
         public init() {}
     }
 
