@@ -71,7 +71,8 @@ public struct StudioApp: Sendable {
                 let key = typed[index]
                 dirty = true
                 if let current = running {
-                    if key == .escape || key == .interrupt {
+                    // Esc in a prompt or the row detail closes it; in the grid it cancels.
+                    if key == .interrupt || (key == .escape && state.mode == .browse) {
                         // A second Ctrl-C while the cancel is on its way quits.
                         if key == .interrupt, current.isCancelled { await stop(current); return }
                         current.cancel()
