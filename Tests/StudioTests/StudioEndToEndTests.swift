@@ -33,6 +33,15 @@ import Testing
         return false
     }
 
+    /// Waits until the screen passes `check` (pages load after the key that asks for them).
+    func waitForScreen(_ check: (String) -> Bool) async throws -> Bool {
+        for _ in 0..<50 {
+            if check(try await screen()) { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+
     @Test func browseFilterFollowEditAndQuit() async throws {
         let config = try await TestDatabase.create("studio_e2e")
         try await Migrator(config: config, directory: MigrationDirectory(path: ProjectPaths.migrations.path)).applyPending()
@@ -49,14 +58,13 @@ import Testing
         try await keys("j", "j", "j")
         #expect(try await waitFor("messages (2000 rows)"))
         try await keys("Tab")
-        #expect(try await screen().contains("You are a helpful assistant"), "opening it shows rows")
+        #expect(try await waitFor("You are a helpful assistant"), "opening it shows rows")
 
         // A filter narrows them.
         try await keys("/")
         try await keys("role = system", "Enter")
         #expect(try await waitFor("filter: role = system"))
-        let filtered = try await screen()
-        #expect(filtered.contains(" system ") && !filtered.contains(" user "), "only system messages remain")
+        #expect(try await waitForScreen { $0.contains(" system ") && !$0.contains(" user ") && !$0.contains("loading…") }, "only system messages remain")
 
         // Export the filtered view.
         let exportPath = FileManager.default.temporaryDirectory.appendingPathComponent("studio-export-\(UUID().uuidString).csv").path

@@ -17,10 +17,11 @@ import Testing
             let table = try #require(tables.first { $0.name == "odd.\"table\"" })
             var query = PageQuery()
             query.filter = try StudioFilter("we\"ird col = '\(hostile)'", columns: table.columns)
-            let rows = try await StudioApp(config: try await Self.database.configuration(), readOnly: true).loadPage(table, query, conn)
+            let work = StudioWork(config: try await Self.database.configuration(), readOnly: true, connection: conn, results: SQLResultSlot())
+            let rows = try await work.loadPage(table, query)
             #expect(rows.rows.map { $0[0] } == ["1"])
             query.filter = try StudioFilter("we\"ird col ~ %", columns: table.columns)
-            #expect(try await StudioApp(config: try await Self.database.configuration(), readOnly: true).loadPage(table, query, conn).rows.count == 1,
+            #expect(try await work.loadPage(table, query).rows.count == 1,
                     "% in a contains filter is literal")
             // An edit stores hostile text as it is.
             let statement = StudioStatements.update(table: table, column: table.columns[1], value: hostile + "!", key: ["2"])

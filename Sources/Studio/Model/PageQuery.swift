@@ -36,10 +36,13 @@ public struct PageQuery: Sendable, Equatable {
         return table.columns.count
     }
 
-    /// The statement for one page: every column as text (for display) plus the key columns,
+    /// The statement for one page: every column as text cut to `StudioLimits.valueCharacters` plus one (for display; longer means cut) plus the key columns,
     /// values bound as parameters, identifiers quoted.
-    public func sql(for table: TableInfo) -> PGQuery {
-        let columns = table.columns.map { "\(PGQuery.quoteIdentifier($0.name))::text" }
+    /// With `cuttingValues` false (exports), values come whole.
+    public func sql(for table: TableInfo, cuttingValues: Bool = true) -> PGQuery {
+        let columns = table.columns.map {
+            cuttingValues ? "left(\(PGQuery.quoteIdentifier($0.name))::text, \(StudioLimits.valueCharacters + 1))" : "\(PGQuery.quoteIdentifier($0.name))::text"
+        }
         let key = table.primaryKey.isEmpty ? ["ctid"] : table.primaryKey.map(PGQuery.quoteIdentifier)
         var query = PGQuery(String("SELECT \((columns + key.map { "\($0)::text" }).joined(separator: ", ")) FROM \(PGQuery.quoteIdentifier(table.name)) WHERE true"))
         if let filter {

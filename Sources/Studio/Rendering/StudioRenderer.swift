@@ -7,13 +7,16 @@ public struct StudioRenderer: Sendable {
     public let width: Int
     public let height: Int
     public let databaseName: String
+    /// The role the studio's connection runs as, shown on the status line.
+    public let role: String
     static let sidebarWidth = 28
     static let maxColumnWidth = 40
 
-    public init(width: Int, height: Int, databaseName: String) {
+    public init(width: Int, height: Int, databaseName: String, role: String = "") {
         self.width = max(width, 40)
         self.height = max(height, 8)
         self.databaseName = databaseName
+        self.role = role
     }
 
     static let inverse = "\u{1B}[7m", bold = "\u{1B}[1m", dim = "\u{1B}[2m", reset = "\u{1B}[0m"
@@ -33,8 +36,12 @@ public struct StudioRenderer: Sendable {
     private func bar(_ text: String) -> String { Self.inverse + CellText.fit(text, width) + Self.reset }
 
     private func title(_ state: StudioState) -> String {
+        titleText(state) + (state.isWaiting ? " · loading…" : "")
+    }
+
+    private func titleText(_ state: StudioState) -> String {
         var text = " PGKit Studio · \(databaseName)"
-        if state.page.isAdHoc { return text + " · SQL result (\(state.page.rows.count) rows)" }
+        if state.page.isAdHoc { return text + " · " + Self.resultTitle(state.page) }
         if let table = state.table {
             text += " · \(table.name) (\(table.rowCountIsExact ? "" : "~")\(table.rowCount) rows)"
             if let filter = state.query.filter { text += " · filter: \(filter.text)" }
@@ -42,6 +49,18 @@ public struct StudioRenderer: Sendable {
             text += " · page \(state.earlierPages.count + 1)"
         }
         if state.readOnly { text += " · read-only" }
+        return text
+    }
+
+    /// "SQL result: rows 1001–2000 of 2000+ (more rows: PgDn)", or the count when all are known.
+    static func resultTitle(_ page: StudioState.Page) -> String {
+        guard let result = page.result else { return "SQL result (\(page.rows.count) rows)" }
+        let count = page.rows.count
+        if !result.hasMore && result.offset == 0 { return "SQL result (\(count) rows)" }
+        let range = count == 0 ? "no rows" : "rows \(result.offset + 1)–\(result.offset + count)"
+        let total = result.rowCountIsExact ? "\(result.rowsSeen)" : "\(result.rowsSeen)+"
+        var text = "SQL result: \(range) of \(total)"
+        if result.hasMore { text += result.isPageable ? " (more rows: PgDn)" : " (only these are kept)" }
         return text
     }
 
@@ -129,6 +148,7 @@ public struct StudioRenderer: Sendable {
                     + Self.dim + CellText.fit("  \(column.type)", width - nameWidth) + Self.reset)
                 let value = row[index]
                 var text = value ?? CellText.null
+                let isCut = state.page.cutCells.contains(.init(row: state.cursorRow, column: index))
                 if let value, column.type.hasPrefix("json"), let parts = TypedPartsText.lines(value) {
                     text = parts.joined(separator: "\n")   // messages.parts and the like: part by part
                 } else if let value, column.type.hasPrefix("json"), let data = value.data(using: .utf8),
@@ -140,6 +160,9 @@ public struct StudioRenderer: Sendable {
                     for piece in Self.wrap(TerminalSafeText.escaping(String(line)), width - 4) {
                         content.append(CellText.fit("  " + piece, width))
                     }
+                }
+                if isCut {
+                    content.append(Self.dim + CellText.fit("  … cut at \(StudioLimits.valueCharacters) characters (x exports it whole)", width) + Self.reset)
                 }
             }
         }
@@ -167,13 +190,15 @@ public struct StudioRenderer: Sendable {
 
     static let keys: [(String, String)] = [
         ("↑ ↓ j k", "move between rows (or tables in the sidebar)"), ("← → h l", "move between columns"),
-        ("g G", "first / last row"), ("PgUp PgDn", "previous / next page"), ("Tab", "switch between sidebar and grid"),
+        ("g G", "first / last row"), ("PgUp PgDn", "previous / next page (of a table or a SQL result)"), ("Tab", "switch between sidebar and grid"),
         ("Enter", "row detail (every column, full values); Esc or q closes it"), ("/", "filter: role = user and content ~ hello"),
         ("Esc", "clear the filter"), ("s", "sort by the current column: ascending, descending, off"),
         ("f", "follow the foreign key in the current cell"), ("r", "rows that reference this row (repeat for the next table)"),
         ("b Backspace", "go back"), ("e", "edit the current cell (NULL for null, 'NULL' for the text)"),
         ("i", "insert a row: column = value, column = value"), ("d", "delete the current row"),
-        (":", "run SQL; results show in the grid"), ("x", "export the current view to .csv or .jsonl"),
+        (":", "run SQL; results show in the grid, \(StudioLimits.sqlPageRows) rows a page"),
+        ("x", "export the current view or SQL result (every row) to .csv or .jsonl"),
+        ("Esc Ctrl-C", "while something runs: cancel it on the server"),
         ("?", "this help"), ("q Ctrl-C", "quit"),
     ]
 
@@ -182,6 +207,21 @@ public struct StudioRenderer: Sendable {
         lines += Self.keys.map { CellText.fit("  " + $0.0.padding(toLength: 14, withPad: " ", startingAt: 0) + $0.1, width) }
         lines += ["", CellText.fit("  Edits run in a transaction after you confirm the SQL shown; --read-only turns them off.", width)].map { CellText.fit($0, width) }
         return (0..<height).map { lines[safe: $0] ?? String(repeating: " ", count: width) }
+    }
+
+    /// Where an edit goes: "chat · role app · read-write".
+    func session(_ state: StudioState) -> String {
+        var parts = [databaseName]
+        if !role.isEmpty { parts.append("role \(role)") }
+        parts.append(state.readOnly ? "read-only" : "read-write")
+        return parts.joined(separator: " · ") + " "
+    }
+
+    /// `left` fitted to the width with `right` at the end, when both fit; `left` wins otherwise.
+    static func withSession(_ left: String, _ right: String, width: Int) -> String {
+        let rightWidth = CellText.width(right)
+        guard width - rightWidth >= 20 else { return left }
+        return CellText.fit(left, width - rightWidth - 2) + "  " + right
     }
 
     private func statusLine(_ state: StudioState) -> String {
@@ -199,7 +239,15 @@ public struct StudioRenderer: Sendable {
         case .confirm(let description, let statement):
             return bar(" \(description) \(statement.display.replacingOccurrences(of: "\n", with: " ")) — y to run, any other key cancels")
         default:
-            return bar(" " + (state.message ?? "? help  / filter  s sort  Enter detail  f follow  r referenced by  e edit  : SQL  x export  q quit"))
+            let left: String
+            if let activity = state.activity {
+                left = activity.isCancelling
+                    ? " cancelling \(activity.label)… \(activity.elapsedText)"
+                    : " \(activity.label)… \(activity.elapsedText) · Esc cancels"
+            } else {
+                left = " " + (state.message ?? "? help  / filter  s sort  Enter detail  f follow  r referenced by  e edit  : SQL  x export  q quit")
+            }
+            return bar(Self.withSession(left, session(state), width: width))
         }
     }
 }

@@ -25,8 +25,22 @@ public struct StudioState: Sendable {
         case loadPage
         case execute(PGQueryText)
         case runSQL(String)
+        /// Another page of the SQL result, starting at row `offset`.
+        case fetchResult(offset: Int)
         case export(path: String)
         case quit
+
+        /// What the status line says while it runs.
+        public func label(table: String?) -> String {
+            switch self {
+            case .loadPage: return "loading \(table ?? "the page")"
+            case .execute: return "running the change"
+            case .runSQL: return "running SQL"
+            case .fetchResult: return "fetching rows"
+            case .export(let path): return "exporting to \(path)"
+            case .quit: return "quitting"
+            }
+        }
     }
 
     /// A page of rows, every value as text (NULL as nil), with each row's key.
@@ -38,6 +52,26 @@ public struct StudioState: Sendable {
         public var sortValues: [String?] = []
         /// Results of an ad-hoc SQL statement rather than of the selected table.
         public var isAdHoc = false
+        /// For results of SQL: where this page is in the whole result.
+        public var result: SQLResultInfo?
+        /// Values cut to `StudioLimits.valueCharacters` (row and column in this page).
+        public var cutCells: Set<Cell> = []
+
+        /// A cell of the page.
+        public struct Cell: Sendable, Hashable {
+            /// The row's index in the page.
+            public let row: Int
+            /// The column's index.
+            public let column: Int
+            /// The cell at `row`, `column`.
+            public init(row: Int, column: Int) {
+                self.row = row
+                self.column = column
+            }
+        }
+
+        /// An empty page.
+        public init() {}
     }
 
     struct Location: Sendable, Equatable {
@@ -60,8 +94,13 @@ public struct StudioState: Sendable {
     public var mode: Mode = .browse
     var history: [Location] = []
     public var message: String?
+    /// Work in progress, once it has run long enough to show.
+    public var activity: StudioActivity?
+    /// Whether work is running: the title and grid may describe what is on its way, the rows
+    /// shown are still the ones before.
+    public var isWaiting = false
     public let readOnly: Bool
-    public var pageSize = 100
+    public var pageSize = StudioLimits.tablePageRows
 
     public init(tables: [TableInfo], readOnly: Bool) {
         self.tables = tables
@@ -118,7 +157,7 @@ public struct StudioState: Sendable {
         case .character("/"): mode = .prompt(.filter, text: query.filter?.text ?? "")
         case .character("s"): return cycleSort()
         case .character(":"): mode = .prompt(.sql, text: "")
-        case .character("x"): mode = .prompt(.export, text: "\(table?.name ?? "result").csv")
+        case .character("x"): mode = .prompt(.export, text: "\(page.isAdHoc ? "result" : table?.name ?? "result").csv")
         case .character("f"): return followForeignKey()
         case .character("r"): return showReferencingRows()
         case .character("b"), .backspace: return goBack()
@@ -137,8 +176,13 @@ public struct StudioState: Sendable {
     private mutating func move(down delta: Int) -> Effect? {
         if focus == .sidebar { return selectTable(selectedTable + delta) }
         let target = cursorRow + delta
-        if target >= page.rows.count, page.rows.count == query.limit { return nextPage() }
-        if target < 0, !earlierPages.isEmpty { return previousPage(cursorAtEnd: true) }
+        if let result = page.result {
+            if target >= page.rows.count, result.hasMore { return nextPage() }
+            if target < 0, result.offset > 0 { return previousPage(cursorAtEnd: true) }
+        } else {
+            if target >= page.rows.count, page.rows.count == query.limit { return nextPage() }
+            if target < 0, !earlierPages.isEmpty { return previousPage(cursorAtEnd: true) }
+        }
         cursorRow = min(max(0, target), max(0, page.rows.count - 1))
         return nil
     }
@@ -165,6 +209,15 @@ public struct StudioState: Sendable {
     }
 
     private mutating func nextPage() -> Effect? {
+        if let result = page.result {
+            guard result.hasMore else { return nil }
+            guard result.isPageable else {
+                message = "only the first \(page.rows.count) rows were kept: this SQL is not a single query, so it cannot page"
+                return nil
+            }
+            cursorRow = 0
+            return .fetchResult(offset: result.offset + page.rows.count)
+        }
         guard !page.isAdHoc, page.rows.count == query.limit else { return nil }
         earlierPages.append(query)
         switch query.order {
@@ -181,6 +234,11 @@ public struct StudioState: Sendable {
     }
 
     private mutating func previousPage(cursorAtEnd: Bool = false) -> Effect? {
+        if let result = page.result {
+            guard result.offset > 0 else { cursorRow = 0; return nil }
+            cursorRow = cursorAtEnd ? StudioLimits.sqlPageRows - 1 : 0
+            return .fetchResult(offset: max(0, result.offset - StudioLimits.sqlPageRows))
+        }
         guard let previous = earlierPages.popLast() else { cursorRow = 0; return nil }
         query = previous
         cursorRow = cursorAtEnd ? query.limit - 1 : 0
@@ -287,6 +345,10 @@ public struct StudioState: Sendable {
     private mutating func startEdit() -> Effect? {
         guard !readOnly else { message = "read-only: editing is off"; return nil }
         guard let row = page.rows[safe: cursorRow], !page.isAdHoc, table?.primaryKey.isEmpty == false else { return nil }
+        if page.cutCells.contains(Page.Cell(row: cursorRow, column: cursorColumn)) {
+            message = "this value is longer than the \(StudioLimits.valueCharacters) characters shown; change it with SQL (:)"
+            return nil
+        }
         mode = .prompt(.edit(column: cursorColumn), text: row[cursorColumn] ?? "NULL")
         return nil
     }

@@ -1,12 +1,10 @@
-// Generated from README.md (Swift example 10, line 501) by DocumentationTests.
+// Generated from README.md (Swift example 10, line 504) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Foundation
 import PGKit
 
 func readmeExample10(conn: ReadmeConnection, pool: ReadmePool, db: ReadmeDatabase, config: ReadmeConfig, id: ReadmeUUID, userID: ReadmeUUID, sessionID: ReadmeUUID, email: String, texts: [String], notes: [ReadmeNote], floats: [Float], batch: [ReadmeMemoryInsert], ids: [ReadmeUUID], embedding: ReadmePGVector) async throws {
-    let insert = "INSERT INTO notes (body) VALUES ($1)"
-    var batch = PGPipeline()
-    for text in texts { batch.append(insert, [text]) }
-    _ = try await conn.execute(batch)
+    let upsert = "INSERT INTO notes (id, body) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET body = $2"
+    let affected = try await conn.executeMany(upsert, notes.map { [$0.id, $0.body] })   // also on PGPool
 }

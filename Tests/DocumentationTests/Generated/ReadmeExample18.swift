@@ -1,11 +1,13 @@
-// Generated from README.md (Swift example 18, line 673) by DocumentationTests.
+// Generated from README.md (Swift example 18, line 668) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Foundation
 import PGKit
 
 func readmeExample18(conn: ReadmeConnection, pool: ReadmePool, db: ReadmeDatabase, config: ReadmeConfig, id: ReadmeUUID, userID: ReadmeUUID, sessionID: ReadmeUUID, email: String, texts: [String], notes: [ReadmeNote], floats: [Float], batch: [ReadmeMemoryInsert], ids: [ReadmeUUID], embedding: ReadmePGVector) async throws {
-    try await pool.transaction(.init(isolation: .serializable, retry: .attempts(5))) { tx in
-        // read, decide, write; rerun from the top if PostgreSQL reports a conflict
+    let userID = try await conn.transaction { tx in
+        let id = try await tx.query("INSERT INTO users (email) VALUES (\(email)) RETURNING id").scalar(UUID.self)!
+        try await tx.execute("INSERT INTO sessions (user_id) VALUES (\(id))")
+        return id
     }
 }

@@ -1,13 +1,11 @@
-// Generated from README.md (Swift example 22, line 762) by DocumentationTests.
+// Generated from README.md (Swift example 22, line 736) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Foundation
 import PGKit
 
 func readmeExample22(conn: ReadmeConnection, pool: ReadmePool, db: ReadmeDatabase, config: ReadmeConfig, id: ReadmeUUID, userID: ReadmeUUID, sessionID: ReadmeUUID, email: String, texts: [String], notes: [ReadmeNote], floats: [Float], batch: [ReadmeMemoryInsert], ids: [ReadmeUUID], embedding: ReadmePGVector) async throws {
-    do {
-        try await conn.execute("INSERT INTO users (email) VALUES (\(email))")
-    } catch let error as PGError where error.sqlState == .uniqueViolation {
-        print("taken:", error.constraint ?? "", error.detail ?? "")
-    }
+    let shared = PGPool(config: config, configuration: PGPoolConfiguration(
+        maxConnections: 4, pipelinesStatements: true))
+    let email = try await shared.query("SELECT email FROM users WHERE id = \(id)").scalar(String.self)
 }

@@ -1,19 +1,18 @@
-// Generated from README.md (Swift example 25, line 1175) by DocumentationTests.
+// Generated from README.md (Swift example 25, line 1172) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Repositories
 
 func readmeExample25(conn: ReadmeConnection, pool: ReadmePool, db: ReadmeDatabase, config: ReadmeConfig, id: ReadmeUUID, userID: ReadmeUUID, sessionID: ReadmeUUID, email: String, texts: [String], notes: [ReadmeNote], floats: [Float], batch: [ReadmeMemoryInsert], ids: [ReadmeUUID], embedding: ReadmePGVector) async throws {
-    let content = "Hello"
-    do {
-        try await db.transaction(.init(retry: .attempts(5))) { tx in
-            try await tx.messages.createMessage(content: content, role: .user, sessionId: sessionID)
-        }
-    } catch let error as PGError where error.kind == .outcomeUnknown {
-        // Committed or not: check before redoing it (here, whether the session has that message).
-        let page = try await db.messages.messages(inSession: sessionID)
-        if !page.items.contains(where: { $0.content == content }) {
-            try await db.messages.createMessage(content: content, role: .user, sessionId: sessionID)
-        }
-    }
+
+    let replicated = PGReplicatedPool(
+        primary: try PGConfig("postgresql://app@db-primary/chat"),
+        replicas: [try PGConfig("postgresql://app@db-replica-1/chat"), try PGConfig("postgresql://app@db-replica-2/chat")],
+        maxReplicaLag: .seconds(5))
+    let db = Database(replicated: replicated)
+
+    try await db.messages.createMessage(content: "hi", role: .user, sessionId: sessionID)      // primary
+    let page = try await db.readOnly { try await $0.messages.messages(inSession: sessionID) }   // a replica
+    let mine = try await db.messages.messages(inSession: sessionID)   // read your own write: the primary
+    let count = try await replicated.read { try await $0.query("SELECT count(*) FROM messages").scalar(Int.self) }
 }
