@@ -60,7 +60,7 @@ public struct QueryCodeGenerator: Sendable {
         for line in query.text.split(separator: "\n", omittingEmptySubsequences: false) { out += "    /// \(line)\n" }
         out += "    /// ```\n"
         for (index, parameter) in described.parameters.enumerated() {
-            out += "    /// - Parameter \(parameter.label.map(bare) ?? "p\(index + 1)"): `\(index < query.namedParameters.count ? "@" + (query.namedParameters[index].name ?? "") : "$\(index + 1)")`, \(parameter.sqlType)\n"
+            out += "    /// - Parameter \(parameter.label.map(bare) ?? "p\(index + 1)"): `\(index < query.namedParameters.count ? "@" + (query.namedParameters[index].name ?? "") : "$\(index + 1)")`, \(parameter.sqlType)\(parameter.swiftType.hasSuffix("?") ? ", nil binds NULL" : "")\n"
         }
         let arguments = described.parameters.enumerated().map { index, parameter in
             (parameter.label.map { bare($0) } ?? "_ p\(index + 1)") + ": " + parameter.swiftType

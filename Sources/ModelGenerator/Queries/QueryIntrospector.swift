@@ -66,7 +66,7 @@ public enum QueryIntrospector {
             guard let swiftType = SwiftTypeMapping.swiftType(typeName: sqlType, vectorDimensions: nil, knownVectorDimensions: []) else {
                 throw fail("parameter \(written) has type \(sqlType), which PGKit has no Swift type for; cast it in the SQL, such as \(written)::text")
             }
-            parameters.append(.init(label: named?.name.map(SwiftNaming.propertyName(forColumn:)),
+            parameters.append(.init(label: named?.name.map(SwiftNaming.identifierName(forQueryName:)),
                                     swiftType: swiftType + (named?.isOptional == true ? "?" : ""), sqlType: sqlType))
         }
         let nullable = NullableSources(sql: query.sql)
@@ -94,7 +94,7 @@ public enum QueryIntrospector {
                 origin = "an expression"
             }
             if forced == false { origin += "; forced non-optional by `!`" } else if forced == true { origin += "; forced optional by `?`" }
-            let property = SwiftNaming.propertyName(forColumn: name)
+            let property = SwiftNaming.identifierName(forQueryName: name)
             if columns.contains(where: { $0.property == property }) {
                 throw fail("two result columns give the Swift property `\(property)`; give one another name with AS")
             }
