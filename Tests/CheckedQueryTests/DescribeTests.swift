@@ -10,7 +10,7 @@ import Testing
 
     @Test func describesParametersColumnsAndTheirTableColumns() async throws {
         try await Self.database.withConnection { connection in
-            try await connection.executeScript("CREATE TABLE IF NOT EXISTS notes (id int8 PRIMARY KEY, body text NOT NULL)")
+            try await connection.executeScript("CREATE TABLE notes (id int8 PRIMARY KEY, body text NOT NULL)")
             let description = try await connection.describe("SELECT id, body, length(body) AS size FROM notes WHERE id = $1 AND body <> $2")
             #expect(description.parameterTypes == [20, 25])
             #expect(description.columns.map(\.name) == ["id", "body", "size"])
@@ -26,8 +26,8 @@ import Testing
 
     @Test func aStatementThatDoesNotPrepareThrowsTheServersErrorWithItsPosition() async throws {
         try await Self.database.withConnection { connection in
-            try await connection.executeScript("CREATE TABLE IF NOT EXISTS notes (id int8 PRIMARY KEY, body text NOT NULL)")
-            let error = try await #require(throws: PGError.self) { try await connection.describe("SELECT id,\n  bdy FROM notes") }
+            try await connection.executeScript("CREATE TABLE drafts (id int8 PRIMARY KEY, body text NOT NULL)")
+            let error = try await #require(throws: PGError.self) { try await connection.describe("SELECT id,\n  bdy FROM drafts") }
             #expect(error.sqlState == PGSQLState(rawValue: "42703"))
             #expect(error.position == 14)
             #expect(try await connection.query("SELECT 1").scalar(Int32.self) == 1)
