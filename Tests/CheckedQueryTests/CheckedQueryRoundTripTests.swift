@@ -51,6 +51,19 @@ import Testing
         await pool.shutdown()
     }
 
+    @Test func aStreamQueryYieldsTypedRowsAsTheyArrive() async throws {
+        try await Self.database.withConnection { connection in
+            for index in 0..<600 { _ = try await connection.createUser(email: "stream\(1000 + index)@example.com", name: nil) }
+            var emails: [String] = []
+            for try await row in connection.emailsInOrder(pattern: "stream%") { emails.append(row.email) }
+            #expect(emails.count == 600)
+            #expect(emails.first == "stream1000@example.com" && emails == emails.sorted())
+            // Stopping early leaves the connection usable.
+            for try await _ in connection.emailsInOrder(pattern: "stream%") { break }
+            #expect(try await connection.nameOfUser(UUID()) == nil)
+        }
+    }
+
     @Test func aNullArrivingInAForcedColumnThrowsATypedError() async throws {
         try await Self.database.withConnection { connection in
             let user = try #require(try await connection.createUser(email: "forced@example.com", name: nil))

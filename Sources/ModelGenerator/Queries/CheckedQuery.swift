@@ -10,6 +10,9 @@ public struct CheckedQuery: Sendable, Equatable {
         case many
         /// The number of rows affected.
         case exec
+        /// The rows as an `AsyncSequence`, a bounded number buffered at a time (on a
+        /// `PGConnection`, which is where streaming happens).
+        case stream
     }
 
     /// A parameter: named (`@sessionId`), or positional (`$1`, with no name).

@@ -2,8 +2,8 @@ import Foundation
 
 /// Turns described queries into Swift: per query file one file (`tags.sql` gives
 /// `TagsQueries.swift`) with, per query, a row struct and a function on `PGQueryable` (so a
-/// pool, a connection and a transaction's connection all have it) taking typed, labelled
-/// parameters. Depends only on its input: generating twice changes nothing.
+/// pool, a connection and a transaction's connection all have it; `:stream` ones on
+/// `PGConnection`) taking typed, labelled parameters. Depends only on its input: generating twice changes nothing.
 public struct QueryCodeGenerator: Sendable {
     /// Modules the files import besides Foundation and PGKit.
     public var imports: [String]
@@ -54,7 +54,7 @@ public struct QueryCodeGenerator: Sendable {
             }
             out += "    }\n}\n\n"
         }
-        out += "extension PGQueryable {\n"
+        out += query.kind == .stream ? "extension PGConnection {\n" : "extension PGQueryable {\n"
         out += "    /// `\(query.name)` :\(query.kind.rawValue), from \(query.location):\n"
         out += "    /// ```sql\n"
         for line in query.text.split(separator: "\n", omittingEmptySubsequences: false) { out += "    /// \(line)\n" }
@@ -71,9 +71,15 @@ public struct QueryCodeGenerator: Sendable {
         case .one: result = "\(row)?"
         case .many: result = "[\(row)]"
         case .exec: result = "Int"
+        case .stream: result = "AsyncThrowingMapSequence<PGRowStream, \(row)>"
         }
         if query.kind == .exec { out += "    /// - Returns: the number of rows affected.\n    @discardableResult\n" }
-        out += "    public func \(query.name)(\(arguments.joined(separator: ", "))) async throws -> \(result) {\n"
+        if query.kind == .stream {
+            out += "    /// - Returns: the rows as they arrive; stopping the iteration stops the statement.\n"
+            out += "    public func \(query.name)(\(arguments.joined(separator: ", "))) -> \(result) {\n"
+        } else {
+            out += "    public func \(query.name)(\(arguments.joined(separator: ", "))) async throws -> \(result) {\n"
+        }
         let statement = "PGQuery(\(rawLiteral(query.sql, indent: "            ")), parameters: [\(values.joined(separator: ", "))])"
         switch query.kind {
         case .one:
@@ -82,6 +88,8 @@ public struct QueryCodeGenerator: Sendable {
             out += "        try await query(\(statement)).map { try \(row)(row: $0) }\n"
         case .exec:
             out += "        try await execute(\(statement))\n"
+        case .stream:
+            out += "        stream(\(statement)).map { try \(row)(row: $0) }\n"
         }
         out += "    }\n}\n"
         return out

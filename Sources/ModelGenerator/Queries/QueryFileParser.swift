@@ -1,7 +1,7 @@
 import Foundation
 
 /// Reads a query file: statements each under a `-- name: NAME :KIND` line (`:one`, `:many`,
-/// `:exec`), the SQL running to the next such line or the end of the file, a final `;` dropped.
+/// `:exec`, `:stream`), the SQL running to the next such line or the end of the file, a final `;` dropped.
 /// Other comments and blank lines are kept as part of the SQL; anything else before the first
 /// annotation is an error, as is a malformed annotation.
 public enum QueryFileParser {
@@ -42,7 +42,7 @@ public enum QueryFileParser {
                 let trimmed = line.trimmingCharacters(in: .whitespaces)
                 if !trimmed.isEmpty && !trimmed.hasPrefix("--") {
                     throw QueryGenerationError(file: file, line: number, query: nil,
-                                               message: "SQL before any `-- name: NAME :one|:many|:exec` line")
+                                               message: "SQL before any `-- name: NAME :one|:many|:exec|:stream` line")
                 }
             }
         }
@@ -57,7 +57,7 @@ public enum QueryFileParser {
         rest = rest.dropFirst(2).drop { $0 == " " || $0 == "\t" }
         guard rest.hasPrefix("name:") else { return nil }
         let parts = rest.dropFirst(5).split(whereSeparator: { $0 == " " || $0 == "\t" })
-        let usage = "write `-- name: NAME :one`, `:many` or `:exec` (NAME a Swift identifier, such as messagesInSession)"
+        let usage = "write `-- name: NAME :one`, `:many`, `:exec` or `:stream` (NAME a Swift identifier, such as messagesInSession)"
         guard parts.count == 2, parts[1].hasPrefix(":"), let kind = CheckedQuery.Kind(rawValue: String(parts[1].dropFirst())) else {
             throw QueryGenerationError(file: file, line: number, query: nil, message: "malformed query annotation: \(usage)")
         }
@@ -66,6 +66,17 @@ public enum QueryFileParser {
               name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
             throw QueryGenerationError(file: file, line: number, query: nil, message: "the query name \"\(name)\" is not a Swift identifier: \(usage)")
         }
+        guard !reservedNames.contains(name) else {
+            throw QueryGenerationError(file: file, line: number, query: nil,
+                                       message: "the query name \"\(name)\" is a method of PGConnection or PGPool already; choose another")
+        }
         return (name, kind)
     }
+
+    /// Methods of the types the generated functions extend, which a query must not shadow.
+    static let reservedNames: Set<String> = [
+        "query", "execute", "transaction", "copyIn", "copyOut", "executeMany", "executeScript", "simpleQuery", "stream",
+        "describe", "ping", "reset", "resetSession", "close", "shutdown", "parameterStatus", "encryptPassword",
+        "reloadTypes", "withConnection", "withConnectionThread",
+    ]
 }

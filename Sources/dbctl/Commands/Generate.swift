@@ -10,13 +10,13 @@ struct Generate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Generate Swift models from the database schema, and typed functions from the checked queries.",
         discussion: """
-            Introspects the migrated database (pg_catalog) and writes one file per table, plus \\
-            fixed-dimension vector types. Then every statement in the queries directory's .sql \\
-            files (pgkit.json's "queries", default queries/; each under a `-- name: NAME :one`, \\
-            `:many` or `:exec` line) is prepared on the server, never run, and becomes a row struct \\
-            and a typed function on PGQueryable, in NAMEQueries.swift beside the models. A query \\
-            that no longer prepares (a dropped column, a changed type) fails with its file:line. \\
-            The output depends only on the schema and the SQL: running it twice changes nothing. \\
+            Introspects the migrated database (pg_catalog) and writes one file per table, plus \
+            fixed-dimension vector types. Then every statement in the queries directory's .sql \
+            files (pgkit.json's "queries", default queries/; each under a `-- name: NAME :one`, \
+            `:many` or `:exec` line) is prepared on the server, never run, and becomes a row struct \
+            and a typed function on PGQueryable, in NAMEQueries.swift beside the models. A query \
+            that no longer prepares (a dropped column, a changed type) fails with its file:line. \
+            The output depends only on the schema and the SQL: running it twice changes nothing. \
             With --check, writes nothing and exits 1 when a query fails or the files differ.
             """)
 

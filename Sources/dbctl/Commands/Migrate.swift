@@ -12,8 +12,8 @@ struct Migrate: AsyncParsableCommand {
             Unless --create-only is given, it then replays every migration from zero on a \
             throwaway shadow database (proving they apply cleanly) and applies the pending \
             ones. A migration that is still an empty template stays pending until you write it. \
-            The lint (dbctl lint) checks the pending migrations first: warnings, or errors with --strict. \\
-            The checked queries (dbctl generate) must still prepare against the replayed schema: \\
+            The lint (dbctl lint) checks the pending migrations first: warnings, or errors with --strict. \
+            The checked queries (dbctl generate) must still prepare against the replayed schema: \
             a migration that breaks one is refused, naming the query's file:line.
             """)
 

@@ -187,3 +187,32 @@ extension PGQueryable {
             """#, parameters: [probe, userId, limit])).map { try NearestMemoriesRow(row: $0) }
     }
 }
+
+/// A row of `emailsInOrder` (queries/chat.sql:28).
+public struct EmailsInOrderRow: PGRowDecodable, Sendable, Hashable {
+    /// `email`: users.email, not null
+    public var email: String
+
+    public init(email: String) {
+        self.email = email
+    }
+
+    /// Decodes the columns in the query's order; a NULL in a non-optional column throws.
+    public init(row: PGRow) throws {
+        email = try row.decode(String.self, at: 0)
+    }
+}
+
+extension PGConnection {
+    /// `emailsInOrder` :stream, from queries/chat.sql:28:
+    /// ```sql
+    /// SELECT email FROM users WHERE email LIKE @pattern ORDER BY email
+    /// ```
+    /// - Parameter pattern: `@pattern`, citext
+    /// - Returns: the rows as they arrive; stopping the iteration stops the statement.
+    public func emailsInOrder(pattern: String) -> AsyncThrowingMapSequence<PGRowStream, EmailsInOrderRow> {
+        stream(PGQuery(#"""
+            SELECT email FROM users WHERE email LIKE $1 ORDER BY email
+            """#, parameters: [pattern])).map { try EmailsInOrderRow(row: $0) }
+    }
+}

@@ -24,3 +24,6 @@ FROM memories
 WHERE user_id = @userId
 ORDER BY distance
 LIMIT @limit;
+
+-- name: emailsInOrder :stream
+SELECT email FROM users WHERE email LIKE @pattern ORDER BY email;

@@ -41,11 +41,12 @@ import Testing
     }
 
     @Test func malformedFilesFailWithTheirLine() {
-        #expect(throws: QueryGenerationError(file: "q.sql", line: 2, query: nil, message: "SQL before any `-- name: NAME :one|:many|:exec` line")) {
+        #expect(throws: QueryGenerationError(file: "q.sql", line: 2, query: nil, message: "SQL before any `-- name: NAME :one|:many|:exec|:stream` line")) {
             try QueryFileParser.parse("-- fine\nSELECT 1", file: "q.sql")
         }
         #expect(throws: QueryGenerationError.self) { try QueryFileParser.parse("-- name: q :some\nSELECT 1", file: "q.sql") }
         #expect(throws: QueryGenerationError.self) { try QueryFileParser.parse("-- name: my-query :one\nSELECT 1", file: "q.sql") }
+        #expect(throws: QueryGenerationError.self) { try QueryFileParser.parse("-- name: ping :exec\nSELECT 1", file: "q.sql") }
         #expect(throws: QueryGenerationError.self) { try QueryFileParser.parse("-- name: q :one\n\n-- name: r :one\nSELECT 1", file: "q.sql") }
         let mixed = #expect(throws: QueryGenerationError.self) {
             try QueryFileParser.parse("\n-- name: q :one\nSELECT 1\nWHERE a = $1 AND b = @b", file: "q.sql")
