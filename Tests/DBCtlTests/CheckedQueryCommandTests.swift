@@ -37,9 +37,10 @@ import Testing
         let generated = try await dbctl("generate")
         #expect(generated.status == 0, "\(generated.errorOutput)")
         let source = try String(contentsOf: root.appendingPathComponent("Generated/NotesQueries.swift"), encoding: .utf8)
-        #expect(source.contains("public func notesByAuthor(author: String) async throws -> [NotesByAuthorRow]"))
-        #expect(source.contains("public var body: String\n"))
-        #expect(source.contains("public var author: String?\n"))
+        // Module "Repositories" is PGKit's own layout, where generated queries are internal.
+        #expect(source.contains("internal func notesByAuthor(author: String) async throws -> [NotesByAuthorRow]"))
+        #expect(source.contains("internal var body: String\n"))
+        #expect(source.contains("internal var author: String?\n"))
         #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("Generated/Note.swift").path))
         #expect(try await dbctl("generate", "--check").status == 0)
 

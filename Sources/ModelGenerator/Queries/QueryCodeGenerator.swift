@@ -7,9 +7,13 @@ import Foundation
 public struct QueryCodeGenerator: Sendable {
     /// Modules the files import besides Foundation and PGKit.
     public var imports: [String]
+    /// The access level of everything generated: `public` (an app's module, or a library's
+    /// API), or `internal` (PGKit's own Repositories, whose queries are implementation).
+    public var access: String
 
-    public init(imports: [String] = []) {
+    public init(imports: [String] = [], access: String = "public") {
         self.imports = imports
+        self.access = access
     }
 
     /// The first line of every generated query file.
@@ -39,16 +43,16 @@ public struct QueryCodeGenerator: Sendable {
         var out = ""
         if query.kind != .exec {
             out += "/// A row of `\(query.name)` (\(query.location)).\n"
-            out += "public struct \(row): PGRowDecodable, Sendable, Hashable {\n"
+            out += "\(access) struct \(row): PGRowDecodable, Sendable, Hashable {\n"
             for column in described.columns {
                 out += "    /// `\(column.name)`: \(column.origin)\n"
-                out += "    public var \(column.property): \(declared(column))\n"
+                out += "    \(access) var \(column.property): \(declared(column))\n"
             }
-            out += "\n    public init(\(described.columns.map { "\(bare($0.property)): \(declared($0))" }.joined(separator: ", "))) {\n"
+            out += "\n    \(access) init(\(described.columns.map { "\(bare($0.property)): \(declared($0))" }.joined(separator: ", "))) {\n"
             for column in described.columns { out += "        self.\(column.property) = \(bare(column.property))\n" }
             out += "    }\n\n"
             out += "    /// Decodes the columns in the query's order; a NULL in a non-optional column throws.\n"
-            out += "    public init(row: PGRow) throws {\n"
+            out += "    \(access) init(row: PGRow) throws {\n"
             for (index, column) in described.columns.enumerated() {
                 out += "        \(column.property) = try row.decode(\(declared(column)).self, at: \(index))\n"
             }
@@ -76,9 +80,9 @@ public struct QueryCodeGenerator: Sendable {
         if query.kind == .exec { out += "    /// - Returns: the number of rows affected.\n    @discardableResult\n" }
         if query.kind == .stream {
             out += "    /// - Returns: the rows as they arrive; stopping the iteration stops the statement.\n"
-            out += "    public func \(query.name)(\(arguments.joined(separator: ", "))) -> \(result) {\n"
+            out += "    \(access) func \(query.name)(\(arguments.joined(separator: ", "))) -> \(result) {\n"
         } else {
-            out += "    public func \(query.name)(\(arguments.joined(separator: ", "))) async throws -> \(result) {\n"
+            out += "    \(access) func \(query.name)(\(arguments.joined(separator: ", "))) async throws -> \(result) {\n"
         }
         let statement = "PGQuery(\(rawLiteral(query.sql, indent: "            ")), parameters: [\(values.joined(separator: ", "))])"
         switch query.kind {

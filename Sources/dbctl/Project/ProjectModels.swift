@@ -51,7 +51,9 @@ struct ProjectModels {
         let tables = try await SchemaIntrospector.tables(on: connection, schema: schema)
         let (models, warnings) = try files(for: tables)
         let queries = try await describeQueries(on: connection, tables: tables)
-        let generator = QueryCodeGenerator(imports: isApp ? ["Repositories"] : [])
+        // An app's queries are its module's API; PGKit's own (queries/ at its root) are the
+        // Repositories' implementation, so they stay internal to that module.
+        let generator = isApp ? QueryCodeGenerator(imports: ["Repositories"]) : QueryCodeGenerator(access: "internal")
         return ((models + generator.generate(queries)).sorted { $0.name < $1.name }, warnings)
     }
 
