@@ -55,6 +55,8 @@ let package = Package(
         .testTarget(name: "ReplicationTests", dependencies: ["PGKit", "Repositories", "Migrator", "PGKitTestSupport"]),
         .testTarget(name: "StudioTests", dependencies: ["Studio", "PGKit", "PGKitTestSupport", "Migrator", "Repositories"]),
         .testTarget(name: "ModelGeneratorTests", dependencies: ["ModelGenerator"]),
+        .testTarget(name: "CheckedQueryTests", dependencies: ["ModelGenerator", "PGKit", "Migrator", "Repositories", "PGKitTestSupport"],
+                    exclude: ["queries"]),
         // README.md's Swift blocks, compiled as printed (generated into Generated/; warnings
         // such as an example's unused `let` are not ours to fix).
         .testTarget(name: "DocumentationTests", dependencies: ["PGKit", "Repositories", "LocalPostgres", "PGKitTesting", "PGKitTestSupport"],

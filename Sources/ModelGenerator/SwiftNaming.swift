@@ -23,6 +23,19 @@ enum SwiftNaming {
         return reserved.contains(name) ? "`\(name)`" : name
     }
 
+    /// A property or argument name for a name a query chose (`created_at`, `sessionId`,
+    /// `"latestAt"`): snake_case becomes camelCase, and camelCase stays as written.
+    static func identifierName(forQueryName name: String) -> String {
+        let words = Self.words(name)
+        guard let first = words.first else { return "value" }
+        func mixed(_ word: String) -> Bool { word.contains(where: \.isUppercase) && word.contains(where: \.isLowercase) }
+        let head = mixed(first) ? first.prefix(1).lowercased() + first.dropFirst() : first.lowercased()
+        let tail = words.dropFirst().map { mixed($0) ? $0.prefix(1).uppercased() + $0.dropFirst() : capitalized($0) }
+        var result = head + tail.joined()
+        if result.first?.isNumber == true { result = "c" + result }
+        return reserved.contains(result) ? "`\(result)`" : result
+    }
+
     static func singular(_ word: String) -> String {
         if word.hasSuffix("ies") { return String(word.dropLast(3)) + "y" }
         if word.hasSuffix("sses") || word.hasSuffix("xes") || word.hasSuffix("ches") || word.hasSuffix("shes") {

@@ -10,6 +10,17 @@ enum SwiftTypeMapping {
         return scalarType(column.typeName)
     }
 
+    /// The Swift type for a query's parameter or column of type `typeName`: `Vector<n>` for a
+    /// `vector(n)` whose type exists (`knownVectorDimensions`), else `PGVector`.
+    static func swiftType(typeName: String, vectorDimensions: Int?, knownVectorDimensions: Set<Int>) -> String? {
+        if typeName == "vector" {
+            if let vectorDimensions, knownVectorDimensions.contains(vectorDimensions) { return "Vector\(vectorDimensions)" }
+            return "PGVector"
+        }
+        if typeName.hasPrefix("_"), let element = scalarType(String(typeName.dropFirst())) { return "[\(element)]" }
+        return scalarType(typeName)
+    }
+
     private static func scalarType(_ typeName: String) -> String? {
         switch typeName {
         case "uuid": return "UUID"

@@ -196,16 +196,11 @@ public struct MessageRepository: Sendable {
     /// How many messages `userId`'s sessions hold of each role (every role present, 0 when
     /// there are none; messages of every status count).
     public func messageCountsByRole(userId: UUID) async throws -> [MessageRole: Int] {
-        let rows = try await context.actingFor(userId) { scoped in
-            try await scoped.executor.query("""
-                SELECT m.role, count(*) FROM messages m JOIN sessions s ON s.id = m.session_id
-                WHERE s.user_id = \(userId) GROUP BY m.role
-                """)
-        }
+        // A checked query: queries/chat_aggregates.sql.
+        let rows = try await context.actingFor(userId) { scoped in try await scoped.executor.messageCountsByRole(userId: userId) }
         var counts = Dictionary(uniqueKeysWithValues: MessageRole.allCases.map { ($0, 0) })
         for row in rows {
-            let (role, count) = try row.decode((String, Int64).self)
-            if let role = MessageRole(rawValue: role) { counts[role] = Int(count) }
+            if let role = MessageRole(rawValue: row.role) { counts[role] = Int(row.count) }
         }
         return counts
     }

@@ -47,7 +47,8 @@ struct Init: AsyncParsableCommand {
 
             Next: `swift run dbctl setup` (creates and migrates the database: DATABASE_URL, .env, or a local cluster),
             add a migration with `swift run dbctl migrate --name add_tags --create-only`, then
-            `swift run dbctl migrate && swift run dbctl generate` to get models of your tables in \(scaffold.modelsDirectory).
+            `swift run dbctl migrate && swift run dbctl generate` to get models of your tables in \(scaffold.modelsDirectory)
+            (and typed functions for the SQL you write in queries/*.sql, checked against the schema).
             """)
     }
 }

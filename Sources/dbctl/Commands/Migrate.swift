@@ -12,7 +12,9 @@ struct Migrate: AsyncParsableCommand {
             Unless --create-only is given, it then replays every migration from zero on a \
             throwaway shadow database (proving they apply cleanly) and applies the pending \
             ones. A migration that is still an empty template stays pending until you write it. \
-            The lint (dbctl lint) checks the pending migrations first: warnings, or errors with --strict.
+            The lint (dbctl lint) checks the pending migrations first: warnings, or errors with --strict. \
+            The checked queries (dbctl generate) must still prepare against the replayed schema: \
+            a migration that breaks one is refused, naming the query's file:line.
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -54,11 +56,14 @@ struct Migrate: AsyncParsableCommand {
             try await migrator.verifyReplayOnShadowDatabase { shadow in
                 // An app's migrations must keep every column the chat repositories read.
                 if ChatSchemaCheck.applies(to: project) { try await ChatSchemaCheck.verify(shadow, schema: schema) }
+                // And every checked query must still prepare against the migrated schema.
+                try await ProjectModels(project: project).verifyQueries(shadow, schema: schema)
             }
             terminal.success("all migrations replay cleanly from an empty database")
         }
         let applied = try await migrator.applyPending(skipEmpty: true)
         if noShadow, ChatSchemaCheck.applies(to: project) { try await ChatSchemaCheck.verify(config, schema: schema) }
+        if noShadow { try await ProjectModels(project: project).verifyQueries(config, schema: schema) }
         terminal.success(applied.isEmpty ? "nothing to apply" : "applied \(applied.count) migration(s)")
     }
 }

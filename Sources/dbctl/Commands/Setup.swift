@@ -45,9 +45,15 @@ struct Setup: AsyncParsableCommand {
         let models = ProjectModels(project: project)
         if models.isApp || FileManager.default.fileExists(atPath: models.directory.path) {
             let connection = try await PGConnection.connect(config)
-            let tables = try await SchemaIntrospector.tables(on: connection, schema: config.schema ?? project.configuration.schema)
+            let generated: (files: [ModelGenerator.File], warnings: [String])
+            do {
+                generated = try await models.files(on: connection, schema: config.schema ?? project.configuration.schema)
+            } catch {
+                await connection.close()
+                throw error
+            }
             await connection.close()
-            let (files, _) = try models.files(for: tables)
+            let files = generated.files
             try ModelGenerator.write(files, to: models.directory)
             terminal.success("models in \(models.directory.path) match the schema")
         }
