@@ -107,7 +107,7 @@ import Testing
         #expect(run.errorOutput.contains("waits for AccessExclusiveLock on t, held by pid \(holder.pid)"), "\(run.errorOutput)")
         #expect(run.errorOutput.contains("timed out waiting for its lock (held by pid \(holder.pid)), attempt 1 of 30"))
         #expect(deployTime > .seconds(6), "it applied only once the holder had committed")
-        #expect(worst < .milliseconds(2500), "an app query waits at most the 1 s lock timeout plus a margin, not until the holder commits")
+        #expect(worst < .milliseconds(4000), "an app query waits at most the 1 s lock timeout plus a margin for a loaded CI machine (3.8 s seen there), not the 5 s until the holder commits")
         #expect(latencies.contains { $0 > .milliseconds(300) }, "some app queries did queue behind the waiting ALTER (the test measures something)")
         let after = try await state(project)
         #expect(after.historyRows == 1 && after.hasColumn && after.hasAudit)
