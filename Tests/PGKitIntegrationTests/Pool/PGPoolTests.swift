@@ -14,7 +14,9 @@ import Testing
     }
 
     @Test func fiftyTasksShareFourConnectionsWithoutLeaks() async throws {
-        let pool = try await makePool(max: 4, name: "pgkit-fifty-tasks")
+        // What this proves is no leak and no lost wake-up, not speed: on a CI machine running
+        // every suite at once a caller waited more than 10 s for its turn among 50.
+        let pool = try await makePool(max: 4, acquireTimeout: .seconds(60), name: "pgkit-fifty-tasks")
         let total = try await withThrowingTaskGroup(of: Int.self) { group in
             for task in 0..<50 {
                 group.addTask {
