@@ -155,11 +155,15 @@ import Testing
 
     @Test func theChecksSeeWhatARawSequenceDoes() async throws {
         // The same tmux setup, with the sequences written raw: each check above would fail.
-        let command = "sleep 0.5; printf '\\033[?1049h\\033]0;pwned\\007\\033]52;c;SGVsbG8=\\007\\033[31mRED'; sleep 60"
+        // The sequences go out once the pane's title and the clipboard option are set (a fixed
+        // delay lost that race on a loaded machine).
+        let go = socket + ".go"
+        let command = "while [ ! -e '\(go)' ]; do sleep 0.05; done; printf '\\033[?1049h\\033]0;pwned\\007\\033]52;c;SGVsbG8=\\007\\033[31mRED'; sleep 60"
         _ = try await tmux(["new-session", "-d", "-s", session, "-x", "80", "-y", "10", command])
-        defer { Task { [socket] in _ = try? await CommandRun.run("/usr/bin/tmux", ["-S", socket, "kill-server"]); unlink(socket) } }
+        defer { Task { [socket] in _ = try? await CommandRun.run("/usr/bin/tmux", ["-S", socket, "kill-server"]); unlink(socket); unlink(go) } }
         _ = try await tmux(["set-option", "-s", "set-clipboard", "on"])
         _ = try await tmux(["select-pane", "-t", session, "-T", Self.title])
+        _ = FileManager.default.createFile(atPath: go, contents: nil)
         #expect(try await waitFor("RED"))
         #expect(try await tmux(["display", "-p", "-t", session, "#{pane_title}"]) == "pwned\n")
         #expect(try await tmux(["list-buffers"]).contains("Hello"))

@@ -185,6 +185,9 @@ public final class PGConnection: Sendable {
     /// from its own thread and the connection thread is woken by the server's reply alone;
     /// otherwise (or when the statement must be prepared first) it goes through `perform`.
     func performStatement(_ query: PGQuery) async throws -> PGResultStorage {
+        // A task cancelled before its statement goes out sends nothing (a cancel request would
+        // find nothing running, and the statement would run to its end).
+        if Task.isCancelled { throw PGError(.cancelled, "the task was cancelled before the statement was sent") }
         if thread.isCurrent || !thread.claim() { return try await perform { try $0.execute(query) } }
         let job = cancellation.makeJobID()
         let session = self.session

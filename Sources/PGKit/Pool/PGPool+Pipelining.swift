@@ -19,8 +19,9 @@ extension PGPool {
 
     /// Runs `query` through a lane; nil when it should take the exclusive path instead.
     func pipelined(_ query: PGQuery) async throws -> PGResultStorage? {
-        guard configuration.pipelinesStatements, !config.usesUnnamedStatements, !Task.isCancelled,
+        guard configuration.pipelinesStatements, !config.usesUnnamedStatements,
               SessionEffectsCache.shared.mayShareConnection(query.sql) else { return nil }
+        if Task.isCancelled { throw PGError(.cancelled, "the task was cancelled before the statement was sent") }
         while true {
             let choice = chooseLane()
             let lane: StatementLane
