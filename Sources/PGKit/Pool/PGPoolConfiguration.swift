@@ -12,6 +12,9 @@ public struct PGPoolConfiguration: Sendable {
     public var maxLifetime: Duration?
     /// A connection idle longer than this is pinged before it is handed out.
     public var healthCheckAfterIdle: Duration
+    /// How long a graceful shutdown (`shutdown(gracePeriod:)`, or the pool run as a
+    /// `ServiceLifecycle` service) lets work in progress finish before cancelling it.
+    public var shutdownGracePeriod: Duration
 
     public init(
         minConnections: Int = 0,
@@ -19,7 +22,8 @@ public struct PGPoolConfiguration: Sendable {
         acquireTimeout: Duration = .seconds(30),
         idleTimeout: Duration? = .seconds(600),
         maxLifetime: Duration? = .seconds(1800),
-        healthCheckAfterIdle: Duration = .seconds(30)
+        healthCheckAfterIdle: Duration = .seconds(30),
+        shutdownGracePeriod: Duration = .seconds(30)
     ) {
         self.minConnections = max(0, minConnections)
         self.maxConnections = max(1, maxConnections, minConnections)
@@ -27,6 +31,7 @@ public struct PGPoolConfiguration: Sendable {
         self.idleTimeout = idleTimeout
         self.maxLifetime = maxLifetime
         self.healthCheckAfterIdle = healthCheckAfterIdle
+        self.shutdownGracePeriod = shutdownGracePeriod
     }
 }
 
