@@ -76,7 +76,13 @@ let package = Package(
         .testTarget(name: "ModelGeneratorTests", dependencies: ["ModelGenerator"]),
         // README.md's Swift blocks, compiled as printed (generated into Generated/; warnings
         // such as an example's unused `let` are not ours to fix).
-        .testTarget(name: "DocumentationTests", dependencies: ["PGKit", "Repositories", "LocalPostgres", "PGKitTesting", "PGKitTestSupport"],
+        .testTarget(name: "DocumentationTests", dependencies: [
+                        "PGKit", "Repositories", "LocalPostgres", "PGKitTesting", "PGKitTestSupport",
+                        .product(name: "Logging", package: "swift-log"),
+                        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                        .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+                        .product(name: "MetricsTestKit", package: "swift-metrics"),
+                    ],
                     swiftSettings: [.unsafeFlags(["-suppress-warnings"])]),
         .testTarget(name: "FaultToleranceTests", dependencies: ["LocalPostgres", "PGKit", "PGKitTestSupport", "pgkit-fault-probe"]),
         .testTarget(name: "LocalPostgresTests", dependencies: ["LocalPostgres", "PGKit"]),
