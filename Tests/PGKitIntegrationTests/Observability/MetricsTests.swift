@@ -73,4 +73,19 @@ import Testing
         #expect(try metrics.expectCounter("pgkit_connections_broken", [("pool", "main")]).totalValue == 1)
         await conn.close()
     }
+
+    @Test func replicaHealthAndLagAreGaugesPerReplica() async throws {
+        let metrics = TestMetrics()
+        let config = try await metered(metrics, name: "pgkit-metrics-replicas")
+        // The primary itself as the "replica": it answers, but is not in recovery, so unhealthy.
+        let cluster = PGReplicatedPool(primary: config, replicas: [config], checkInterval: .milliseconds(50))
+        var healthy: Double?
+        for _ in 0..<500 where healthy == nil {
+            try await Task.sleep(for: .milliseconds(20))
+            healthy = try? metrics.expectGauge("pgkit_replica_healthy", [("pool", "main"), ("replica", "0")]).lastValue
+        }
+        #expect(healthy == 0)
+        #expect(try metrics.expectGauge("pgkit_replica_lag_seconds", [("pool", "main"), ("replica", "0")]).lastValue == 0)
+        await cluster.shutdown()
+    }
 }
