@@ -79,6 +79,11 @@ public struct CommandRun: Sendable {
         }
     }
 
+    /// Starts `program` without waiting for it.
+    public static func startProgram(_ program: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Running {
+        try start(program, arguments, environment: environment)
+    }
+
     /// Starts `dbctl` without waiting for it.
     public static func startDBCtl(_ arguments: [String], environment: [String: String] = [:]) throws -> Running {
         try start(dbctlPath, arguments, environment: environment)

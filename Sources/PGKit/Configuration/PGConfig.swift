@@ -43,6 +43,8 @@ public struct PGConfig: Sendable, CustomStringConvertible {
     /// How long a pool's caller waits for a connection, unless its `PGPoolConfiguration` says
     /// (URL: `pool_timeout=S` in seconds, Prisma's name; 0 waits without limit).
     public var poolAcquireTimeout: Duration?
+    /// Where spans and metrics go (by default, the bootstrapped tracer and metrics backend).
+    public var observability = PGObservability()
 
     /// Parses a URL or `key=value` string. Errors never contain the password.
     public init(_ connectionString: String) throws(PGError) {

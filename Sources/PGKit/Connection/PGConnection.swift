@@ -27,6 +27,8 @@ public final class PGConnection: Sendable {
     private let session: LibPQSession
     private let cancellation: QueryCancellation
     private let state = Mutex(State())
+    /// Spans and metrics; nil when nothing records them (see `PGObservability`).
+    let instruments: StatementInstruments?
 
     private struct State {
         var isClosed = false
@@ -49,6 +51,8 @@ public final class PGConnection: Sendable {
         self.config = config
         self.logger = logger
         self.thread = thread
+        instruments = StatementInstruments.make(for: config)
+        instruments?.countConnection("opened")
         session = opened.session
         serverVersion = opened.serverVersion
         backendPID = opened.backendPID
@@ -80,6 +84,7 @@ public final class PGConnection: Sendable {
             }
         } catch {
             thread.stop()
+            StatementInstruments.make(for: config)?.countError(TracedError(error, includeMessage: false).errorClass)
             throw error
         }
         return PGConnection(config: config, logger: logger, thread: thread, opened: opened)
@@ -117,6 +122,7 @@ public final class PGConnection: Sendable {
             return state.isClosed
         }
         guard !wasClosed else { return }
+        instruments?.countConnection("closed")
         QueryDeadlineMonitor.shared.unregister(cancellation)
         cancellation.uninstall()
         let session = self.session
@@ -128,6 +134,14 @@ public final class PGConnection: Sendable {
             if !accepted { continuation.resume() }
         }
         thread.stop()
+    }
+
+    /// Cancels the running statement on the server and closes the connection once it returns:
+    /// what a pool does to work still running when its shutdown grace period is over.
+    func abort() async {
+        cancellation.cancelCurrent()
+        markBroken()
+        await close()
     }
 
     /// Whether `close()` was called.
@@ -257,16 +271,16 @@ public final class PGConnection: Sendable {
     /// the query timeout into `.timedOut`.
     private func failure(_ error: PGError, job: UInt64, limit: Duration?? = nil) -> PGError {
         if cancellation.takeTimedOut(job) {
-            state.withLock { $0.isBroken = true }
+            markBroken()
             let allowed = (limit ?? config.queryTimeout) ?? .zero
             var timedOut = PGError(.timedOut, "no reply from the server within \(allowed) (and none to the cancel request sent then); the connection was closed")
             timedOut.query = error.query
             return timedOut
         }
-        if error.isConnectionError { state.withLock { $0.isBroken = true } }
+        if error.isConnectionError { markBroken() }
         // A server that refuses writes behind a URL that asks for a writable one was the
         // primary and is not any more (demoted in a failover): the pool must connect again.
-        if error.isReadOnly, config.requiresWritableSession { state.withLock { $0.isBroken = true } }
+        if error.isReadOnly, config.requiresWritableSession { markBroken() }
         return error
     }
 
@@ -330,7 +344,17 @@ public final class PGConnection: Sendable {
     /// Runs a statement and returns all its rows. Interpolated values are bound parameters.
     @discardableResult
     public func query(_ query: PGQuery) async throws -> PGQueryResult {
-        PGQueryResult(storage: try await performReportingOutcome(query))
+        // The instrumented path lives in its own function, so this one stays as small as it was.
+        if let instruments { return PGQueryResult(storage: try await instrumentedStatement(query, instruments)) }
+        return PGQueryResult(storage: try await performReportingOutcome(query))
+    }
+
+    /// Runs one statement inside its span and timer.
+    @inline(never)
+    private func instrumentedStatement(_ query: PGQuery, _ instruments: StatementInstruments) async throws -> PGResultStorage {
+        try await instruments.measure(StatementOperation(sql: query.sql), sql: query.sql, parameters: query.parameters) {
+            try await performReportingOutcome(query)
+        }
     }
 
     /// Runs `sql` with explicit parameters for `$1`, `$2`, ...
@@ -342,7 +366,8 @@ public final class PGConnection: Sendable {
     /// Runs a statement and returns how many rows it inserted, updated or deleted.
     @discardableResult
     public func execute(_ query: PGQuery) async throws -> Int {
-        try await performReportingOutcome(query).affectedRows
+        if let instruments { return try await instrumentedStatement(query, instruments).affectedRows }
+        return try await performReportingOutcome(query).affectedRows
     }
 
     /// Runs one statement; when it may write and runs outside a transaction (so it commits by
@@ -366,13 +391,15 @@ public final class PGConnection: Sendable {
     /// Runs one or more `;`-separated statements without parameters (the simple protocol), as
     /// migrations and scripts need. Stops at the first error.
     public func executeScript(_ sql: String) async throws {
-        try await perform { try $0.executeSimple(sql) }
+        guard let instruments else { return try await perform { try $0.executeSimple(sql) } }
+        try await instruments.measure(StatementOperation(sql: sql), literalSQL: sql) { try await perform { try $0.executeSimple(sql) } }
     }
 
     /// Runs SQL (one or more statements, no parameters) and returns the last statement's columns
     /// and rows as text: for tools that show results of arbitrary SQL, like `dbctl studio`.
     public func simpleQuery(_ sql: String) async throws -> (columns: [String], rows: [[String?]]) {
-        try await perform { try $0.simpleQuery(sql) }
+        guard let instruments else { return try await perform { try $0.simpleQuery(sql) } }
+        return try await instruments.measure(StatementOperation(sql: sql), literalSQL: sql) { try await perform { try $0.simpleQuery(sql) } }
     }
 
     /// Streams the rows of a statement without holding the whole result in memory (libpq's
@@ -388,10 +415,18 @@ public final class PGConnection: Sendable {
             return PGRowStream(channel: channel)
         }
         let cancellation = self.cancellation
+        let instruments = self.instruments
         Task(executorPreference: globalConcurrentExecutor) {
             do {
-                try await self.perform { session in
-                    session.stream(query, into: channel, cancellation: cancellation)
+                let run = {
+                    try await self.perform { session in
+                        session.stream(query, into: channel, cancellation: cancellation)
+                    }
+                }
+                if let instruments {
+                    try await instruments.measure(StatementOperation(sql: query.sql), sql: query.sql, parameters: query.parameters, run)
+                } else {
+                    try await run()
                 }
             } catch {
                 channel.finish(error: (error as? PGError) ?? PGError(.cancelled, "\(error)"))
@@ -409,15 +444,20 @@ public final class PGConnection: Sendable {
     /// ```
     @discardableResult
     public func copyOut(_ sql: String, _ consume: @escaping @Sendable (UnsafeRawBufferPointer) throws -> Void) async throws -> Int {
-        try await perform { try $0.copyOut(sql, consume: consume) }
+        guard let instruments else { return try await perform { try $0.copyOut(sql, consume: consume) } }
+        return try await instruments.measure(.copy, literalSQL: sql) { try await perform { try $0.copyOut(sql, consume: consume) } }
     }
 
     /// Runs a batch of statements in libpq's pipeline mode (one round trip) and returns each
     /// statement's result or error, in order. See `PGPipeline` for what a failure does.
     public func execute(_ pipeline: PGPipeline) async throws -> [Result<PGQueryResult, PGError>] {
-        try await perform { session in
-            try session.execute(pipeline).map { $0.map(PGQueryResult.init(storage:)) }
+        let run = {
+            try await self.perform { session in
+                try session.execute(pipeline).map { $0.map(PGQueryResult.init(storage:)) }
+            }
         }
+        guard let instruments else { return try await run() }
+        return try await instruments.measure(.pipeline, attributes: { $0["db.operation.batch.size"] = Int64(pipeline.count) }, run)
     }
 
     /// Runs one statement once per row (`$1`, `$2`... from each row), sent in libpq's pipeline
@@ -433,9 +473,13 @@ public final class PGConnection: Sendable {
     @discardableResult
     public func executeMany<Rows: Sequence & Sendable>(_ sql: String, _ rows: Rows) async throws -> Int
         where Rows.Element == [any PGEncodable] {
-        try await transaction { conn in
-            try await conn.perform { try $0.executeMany(sql, rows: rows) }
+        let run = {
+            try await self.transaction { conn in
+                try await conn.perform { try $0.executeMany(sql, rows: rows) }
+            }
         }
+        guard let instruments else { return try await run() }
+        return try await instruments.measure(StatementOperation(sql: sql), sql: sql, run)
     }
 
     /// Bulk-loads rows with binary `COPY table (columns) FROM STDIN`, encoded with the same
@@ -449,7 +493,10 @@ public final class PGConnection: Sendable {
     @discardableResult
     public func copyIn<Rows: Sequence & Sendable>(table: String, columns: [String], rows: Rows) async throws -> Int
         where Rows.Element == [any PGEncodable] {
-        try await perform { try $0.copyIn(table: table, columns: columns, rows: rows) }
+        guard let instruments else { return try await perform { try $0.copyIn(table: table, columns: columns, rows: rows) } }
+        return try await instruments.measure(.copy, attributes: { $0["db.collection.name"] = table }) {
+            try await perform { try $0.copyIn(table: table, columns: columns, rows: rows) }
+        }
     }
 
     /// A server parameter as last reported (`server_version`, `TimeZone`, `application_name`...).
@@ -481,7 +528,13 @@ public final class PGConnection: Sendable {
         }
     }
 
-    func markBroken() { state.withLock { $0.isBroken = true } }
+    func markBroken() {
+        let wasBroken = state.withLock { state in
+            defer { state.isBroken = true }
+            return state.isBroken || state.isClosed
+        }
+        if !wasBroken { instruments?.countConnection("broken") }
+    }
 
     /// Checks that the connection is alive and idle, outside any transaction, as the pool
     /// does before reusing it. Rolls back a transaction left open.

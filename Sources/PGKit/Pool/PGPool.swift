@@ -17,6 +17,8 @@ public final class PGPool: Sendable {
     public let config: PGConfig
     public let configuration: PGPoolConfiguration
     let logger: Logger
+    /// Spans and metrics; nil when nothing records them (see `PGObservability`).
+    private let instruments: PoolInstruments?
 
     struct State {
         var machine: PoolStateMachine
@@ -99,6 +101,7 @@ public final class PGPool: Sendable {
         self.config = config
         self.configuration = configuration
         self.logger = logger
+        instruments = PoolInstruments.make(for: config)
         state = Mutex(State(machine: PoolStateMachine(limits: .init(
             minimum: configuration.minConnections, maximum: configuration.maxConnections,
             idleTimeout: configuration.idleTimeout, maxLifetime: configuration.maxLifetime))))
@@ -106,6 +109,7 @@ public final class PGPool: Sendable {
         let maintenance = Task { [weak self] in
             while !Task.isCancelled {
                 self?.maintain()
+                self?.recordStatistics()
                 try? await Task.sleep(for: max(interval / 2, .milliseconds(100)))
             }
         }
@@ -125,15 +129,29 @@ public final class PGPool: Sendable {
     /// Lends a connection to `body` and takes it back afterwards, whatever happens.
     @discardableResult
     public func withConnection<T>(_ body: (PGConnection) async throws -> T) async throws -> T {
-        let (id, connection) = try await acquire()
+        let (id, connection): (Int, PGConnection)
+        if let instruments {
+            (id, connection) = try await instruments.measureAcquire { try await acquire() }
+            instruments.record(statistics)
+        } else {
+            (id, connection) = try await acquire()
+        }
         do {
             let value = try await body(connection)
             await release(id, connection)
+            recordStatistics()
             return value
         } catch {
             await release(id, connection)
+            recordStatistics()
             throw error
         }
+    }
+
+    /// Updates the pool gauges, when metrics are recorded.
+    private func recordStatistics() {
+        guard let instruments else { return }
+        instruments.record(statistics)
     }
 
     /// Runs one statement on a pooled connection (pipelined with other tasks' statements when
@@ -248,6 +266,7 @@ public final class PGPool: Sendable {
                 case .waiting(let open):
                     if open { openConnection() }
                     scheduleTimeout(for: waiterID)
+                    recordStatistics()
                 }
             }
         } onCancel: {
@@ -468,6 +487,35 @@ public final class PGPool: Sendable {
                 return false
             }
             if drained { continuation.resume() }
+        }
+    }
+
+    /// Shuts down like `shutdown()`, but when work is still running after `gracePeriod`, cancels
+    /// its statements and closes its connections (their callers get errors), then waits at most
+    /// a few more seconds for them to come back.
+    public func shutdown(gracePeriod: Duration) async {
+        let drained = Task { await self.shutdown() }
+        if await Self.wait(for: drained, atMost: gracePeriod) { return }
+        // The grace period is over: stop what still runs.
+        let leased = state.withLock { Array($0.connections.values) }
+        logger.warning("shutdown grace period of \(gracePeriod) is over; cancelling work on \(leased.count) connection(s)")
+        for connection in leased { await connection.abort() }
+        if await !Self.wait(for: drained, atMost: .seconds(5)) {
+            logger.warning("connections still lent out after the shutdown grace period; not waiting for them")
+        }
+    }
+
+    /// Whether `task` finished within `limit` (it goes on either way).
+    private static func wait(for task: Task<Void, Never>, atMost limit: Duration) async -> Bool {
+        final class Once: Sendable {
+            let continuation = Mutex<CheckedContinuation<Bool, Never>?>(nil)
+            func resume(_ value: Bool) { continuation.withLock { $0.take() }?.resume(returning: value) }
+        }
+        let once = Once()
+        return await withCheckedContinuation { continuation in
+            once.continuation.withLock { $0 = continuation }
+            Task { await task.value; once.resume(true) }
+            Task { try? await Task.sleep(for: limit); once.resume(false) }
         }
     }
 

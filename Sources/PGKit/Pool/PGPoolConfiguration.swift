@@ -12,6 +12,9 @@ public struct PGPoolConfiguration: Sendable {
     public var maxLifetime: Duration?
     /// A connection idle longer than this is pinged before it is handed out.
     public var healthCheckAfterIdle: Duration
+    /// How long a graceful shutdown (`shutdown(gracePeriod:)`, or the pool run as a
+    /// `ServiceLifecycle` service) lets work in progress finish before cancelling it.
+    public var shutdownGracePeriod: Duration
     /// Whether independent statements of different tasks (`query` and `execute` on the pool)
     /// share connections in libpq's pipeline mode, each its own implicit transaction, instead of
     /// each holding a connection for its round trip. Off by default: a statement shares its
@@ -27,6 +30,7 @@ public struct PGPoolConfiguration: Sendable {
         idleTimeout: Duration? = .seconds(600),
         maxLifetime: Duration? = .seconds(1800),
         healthCheckAfterIdle: Duration = .seconds(30),
+        shutdownGracePeriod: Duration = .seconds(30),
         pipelinesStatements: Bool = false
     ) {
         self.minConnections = max(0, minConnections)
@@ -35,6 +39,7 @@ public struct PGPoolConfiguration: Sendable {
         self.idleTimeout = idleTimeout
         self.maxLifetime = maxLifetime
         self.healthCheckAfterIdle = healthCheckAfterIdle
+        self.shutdownGracePeriod = shutdownGracePeriod
         self.pipelinesStatements = pipelinesStatements
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import Synchronization
 
 /// A primary and its read replicas: writes and transactions go to the primary; reads you mark
@@ -27,6 +28,9 @@ public final class PGReplicatedPool: Sendable {
 
     private let state: Mutex<State>
     private let logger: Logger
+    /// Per replica: `pgkit_replica_healthy` (1 or 0) and `pgkit_replica_lag_seconds`, by
+    /// `replica` index; nil when no metrics backend records.
+    private let replicaGauges: [(healthy: Gauge, lag: Gauge)]?
 
     public init(primary: PGConfig, replicas: [PGConfig], configuration: PGPoolConfiguration = PGPoolConfiguration(),
                 maxReplicaLag: Duration? = .seconds(10), checkInterval: Duration = .seconds(1),
@@ -37,6 +41,14 @@ public final class PGReplicatedPool: Sendable {
         self.replicas = replicas.map { PGPool(config: $0, configuration: replicaConfiguration, logger: logger) }
         self.maxReplicaLag = maxReplicaLag
         self.logger = logger
+        let observability = primary.observability
+        replicaGauges = observability.resolvedMetricsFactory.map { factory in
+            replicas.indices.map { index in
+                let dimensions = observability.dimensions + [("replica", String(index))]
+                return (Gauge(label: "pgkit_replica_healthy", dimensions: dimensions, factory: factory),
+                        Gauge(label: "pgkit_replica_lag_seconds", dimensions: dimensions, factory: factory))
+            }
+        }
         state = Mutex(State(healthy: Array(repeating: true, count: replicas.count)))
         let monitor = Task { [weak self] in
             while !Task.isCancelled {
@@ -88,6 +100,7 @@ public final class PGReplicatedPool: Sendable {
     func checkReplicas() async {
         for (index, replica) in replicas.enumerated() {
             let healthy: Bool
+            var lag: Double?
             do {
                 let row = try await replica.query("""
                     SELECT pg_is_in_recovery(),
@@ -95,12 +108,17 @@ public final class PGReplicatedPool: Sendable {
                                 ELSE COALESCE(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0) END::float8
                     """).first
                 let (inRecovery, lagSeconds) = try row?.decode((Bool, Double).self) ?? (false, 0)
+                lag = lagSeconds
                 let lagOK = maxReplicaLag.map { lagSeconds <= Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 } ?? true
                 healthy = inRecovery && lagOK
             } catch {
                 healthy = false
             }
             state.withLock { $0.healthy[index] = healthy }
+            if let gauges = replicaGauges?[index] {
+                gauges.healthy.record(healthy ? 1 : 0)
+                if let lag { gauges.lag.record(lag) }
+            }
         }
     }
 
@@ -109,5 +127,13 @@ public final class PGReplicatedPool: Sendable {
         state.withLock { $0.monitor?.cancel() }
         await primary.shutdown()
         for replica in replicas { await replica.shutdown() }
+    }
+
+    /// Shuts down every pool at once, each with `gracePeriod` (see `PGPool.shutdown(gracePeriod:)`).
+    public func shutdown(gracePeriod: Duration) async {
+        state.withLock { $0.monitor?.cancel() }
+        await withTaskGroup(of: Void.self) { group in
+            for pool in [primary] + replicas { group.addTask { await pool.shutdown(gracePeriod: gracePeriod) } }
+        }
     }
 }

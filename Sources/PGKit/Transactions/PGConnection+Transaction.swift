@@ -19,7 +19,16 @@ extension PGConnection {
         _ options: PGTransactionOptions = PGTransactionOptions(),
         _ body: (PGConnection) async throws -> T
     ) async throws -> T {
-        if isInTransaction { return try await savepoint(settings: options.settings, body) }
+        if isInTransaction {
+            guard let instruments else { return try await savepoint(settings: options.settings, body) }
+            return try await instruments.measure(.savepoint) { try await savepoint(settings: options.settings, body) }
+        }
+        guard let instruments else { return try await retryingTransaction(options, body) }
+        return try await instruments.measure(.transaction) { try await retryingTransaction(options, body) }
+    }
+
+    /// Runs the transaction, again on a serialization failure or deadlock while attempts remain.
+    private func retryingTransaction<T>(_ options: PGTransactionOptions, _ body: (PGConnection) async throws -> T) async throws -> T {
         var attempt = 1
         var backoff = options.retry.initialBackoff
         while true {

@@ -99,7 +99,9 @@ public struct MemoryRepository: Sendable {
         }
     }
 
-    static func vector(_ floats: [Float]) throws -> Vector384 {
+    /// `floats` as an embedding; `wrongEmbeddingDimension` unless there are 384 (for callers
+    /// that validate a request before running anything).
+    public static func vector(_ floats: [Float]) throws -> Vector384 {
         guard floats.count == Vector384.dimensions else {
             throw RepositoryError.wrongEmbeddingDimension(expected: Vector384.dimensions, actual: floats.count)
         }

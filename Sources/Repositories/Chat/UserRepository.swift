@@ -8,14 +8,21 @@ public struct UserRepository: Sendable {
     private var store: RecordStore<User> { context.store(User.self) }
 
     /// Creates a user. `name` follows seed 003's rule (`invalidName`), `image` is a URL of
-    /// 1-2,048 characters, `preferences` are validated.
+    /// 1-2,048 characters, `preferences` are validated. With `id`, the user gets that id and the
+    /// insert acts for it, which is how a server connected as the application role (row-level
+    /// security on) signs a user up: the policy lets a user see only their own row, even the one
+    /// `INSERT ... RETURNING` just wrote.
     public func create(email: String, name: String? = nil, image: String? = nil,
-                       preferences: UserPreferences = UserPreferences()) async throws -> User {
-        let insert = UserInsert(email: email, name: name, image: image, preferences: preferences.json)
+                       preferences: UserPreferences = UserPreferences(), id: UUID? = nil) async throws -> User {
+        let insert = UserInsert(email: email, name: name, image: image, id: id, preferences: preferences.json)
         try Self.validate(name: name, image: image, preferences: preferences)
-        return try await ConstraintErrors.translating(Self.values(insert)) {
-            try await store.insert(insert)
+        let run = { (context: RepositoryContext) in
+            try await ConstraintErrors.translating(Self.values(insert)) {
+                try await context.store(User.self).insert(insert)
+            }
         }
+        if let id { return try await context.actingFor(id, run) }
+        return try await run(context)
     }
 
     public func find(id: UUID) async throws -> User? {
