@@ -129,13 +129,7 @@ public final class PGPool: Sendable {
     /// Lends a connection to `body` and takes it back afterwards, whatever happens.
     @discardableResult
     public func withConnection<T>(_ body: (PGConnection) async throws -> T) async throws -> T {
-        let (id, connection): (Int, PGConnection)
-        if let instruments {
-            (id, connection) = try await instruments.measureAcquire { try await acquire() }
-            instruments.record(statistics)
-        } else {
-            (id, connection) = try await acquire()
-        }
+        let (id, connection) = try await acquireObserved()
         do {
             let value = try await body(connection)
             await release(id, connection)
@@ -189,7 +183,7 @@ public final class PGPool: Sendable {
         var attempt = 1
         var backoff = options.retry.initialBackoff
         while true {
-            let (id, connection) = try await acquire()
+            let (id, connection) = try await acquireObserved()
             do {
                 let value = try await connection.transaction(once, body)
                 await release(id, connection)
@@ -210,6 +204,14 @@ public final class PGPool: Sendable {
     }
 
     // MARK: Acquire and release
+
+    /// `acquire()` inside its span and timer when the pool records them.
+    private func acquireObserved() async throws -> (Int, PGConnection) {
+        guard let instruments else { return try await acquire() }
+        let leased = try await instruments.measureAcquire { try await acquire() }
+        instruments.record(statistics)
+        return leased
+    }
 
     private func acquire() async throws -> (Int, PGConnection) {
         while true {
