@@ -55,13 +55,16 @@ extension LibPQSession {
                 case UInt8(ascii: "w"):
                     guard bytes.count >= 25 else { throw PgOutputDecoder.malformed("a short XLogData message") }
                     var header = PGReadBuffer(UnsafeRawBufferPointer(rebasing: bytes[1..<25]))
-                    let start = try header.readInteger(as: UInt64.self)
-                    serverWALEnd = max(serverWALEnd, PGLSN(try header.readInteger(as: UInt64.self)))
-                    received = max(received, PGLSN(start))
+                    // Not the header's end of WAL as a position to confirm: it may be the
+                    // server's end of WAL, past transactions not sent yet. Only a keepalive's
+                    // position follows what was sent (as pg_recvlogical treats it).
+                    received = max(received, PGLSN(try header.readInteger(as: UInt64.self)))
                     guard try sink.receive(UnsafeRawBufferPointer(rebasing: bytes[25...]), keepAlive: keepAlive) else { return }
                 case UInt8(ascii: "k"):
                     guard bytes.count >= 18 else { throw PgOutputDecoder.malformed("a short keepalive") }
                     var body = PGReadBuffer(UnsafeRawBufferPointer(rebasing: bytes[1...]))
+                    // The position the server has decoded and sent up to (`sentPtr`): every
+                    // transaction committed before it came before this message.
                     serverWALEnd = max(serverWALEnd, PGLSN(try body.readInteger(as: UInt64.self)))
                     _ = try body.readInteger(as: Int64.self)
                     let replyRequested = try body.readInteger(as: UInt8.self) == 1

@@ -47,10 +47,15 @@ public final class PGChangeStream: AsyncSequence, Sendable {
         public var statusInterval: Duration
         /// The waits between reconnection attempts.
         public var backoff: PGReconnectBackoff
+        /// Values in binary, decoded by PGKit's codecs (the default); false: as the server's
+        /// text (`PGRow.text(at:)`), for showing any type.
+        public var binaryValues: Bool
 
-        /// A persistent slot, 1,000 queued events, a status update every 10 s.
+        /// A persistent slot, 1,000 queued events, a status update every 10 s, binary values.
         public init(temporarySlot: Bool = false, startAfter: PGLSN? = nil, bufferCapacity: Int = 1_000,
-                    statusInterval: Duration = .seconds(10), backoff: PGReconnectBackoff = PGReconnectBackoff()) {
+                    statusInterval: Duration = .seconds(10), backoff: PGReconnectBackoff = PGReconnectBackoff(),
+                    binaryValues: Bool = true) {
+            self.binaryValues = binaryValues
             self.temporarySlot = temporarySlot
             self.startAfter = startAfter
             self.bufferCapacity = bufferCapacity
@@ -206,7 +211,7 @@ public final class PGChangeStream: AsyncSequence, Sendable {
         if try await conn.query("SELECT 1 FROM pg_replication_slots WHERE slot_name = \(slot)").count == 1 { return }
         do {
             try await conn.query("SELECT pg_create_logical_replication_slot(\(slot), 'pgoutput')")
-        } catch let error as PGError where error.sqlState == PGSQLState(rawValue: "42710") {
+        } catch let error as PGError where error.sqlState == PGSQLState(rawValue: "42710") || error.sqlState == PGSQLState(rawValue: "23505") {
             // Another consumer created it meanwhile.
         }
     }
@@ -215,7 +220,7 @@ public final class PGChangeStream: AsyncSequence, Sendable {
         let start = progress.resumePoint
         let publications = Self.literal(PGQuery.quoteIdentifier(publication))
         return "START_REPLICATION SLOT \(PGQuery.quoteIdentifier(slot)) LOGICAL \(start) "
-            + "(proto_version '1', publication_names \(publications), binary 'true')"
+            + "(proto_version '1', publication_names \(publications), binary '\(options.binaryValues)')"
     }
 
     /// A string literal (standard conforming strings: quotes doubled).

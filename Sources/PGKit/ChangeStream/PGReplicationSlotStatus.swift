@@ -70,8 +70,8 @@ extension PGChangeStream {
         do {
             let sql: String = "CREATE PUBLICATION \(PGQuery.quoteIdentifier(name)) FOR \(target)"
             try await db.execute(PGQuery(sql))
-        } catch let error as PGError where error.sqlState == PGSQLState(rawValue: "42710") {
-            // Created meanwhile.
+        } catch let error as PGError where error.sqlState == PGSQLState(rawValue: "42710") || error.sqlState == PGSQLState(rawValue: "23505") {
+            // Created meanwhile (concurrent creators get either error).
         }
     }
 }

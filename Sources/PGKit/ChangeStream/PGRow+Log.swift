@@ -40,3 +40,14 @@ extension PGRow {
         return PGRow(storage: PGResultStorage(handle: result, context: context), index: 0)
     }
 }
+
+extension PGRow {
+    /// The value at `column` as the server's text, when it arrived as text (rows of a change
+    /// stream read with `binaryValues: false`, as `dbctl watch` does); nil for NULL or a value
+    /// in binary.
+    public func text(at column: Int) -> String? {
+        guard column >= 0, column < columnCount, !isNull(column),
+              PQfformat(storage.handle, Int32(firstColumn + column)) == 0 else { return nil }
+        return String(decoding: bytes(at: column), as: UTF8.self)
+    }
+}
