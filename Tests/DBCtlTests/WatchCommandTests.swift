@@ -34,15 +34,17 @@ import Testing
         return running.currentOutput()
     }
 
-    /// dbctl streams from its slot: what commits from now on is in its stream. (A slot being
-    /// created is active too, held by the creating session before it is consistent: what
-    /// commits then is not decoded, so wait for a walsender to hold it.)
-    static func waitForSlot(_ slotPrefix: String, on conn: PGConnection) async throws {
-        for _ in 0..<600 {
-            if try await conn.query("SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE \(slotPrefix + "%") AND active_pid IN (SELECT pid FROM pg_stat_replication)").scalar(Int.self) == 1 { return }
+    /// dbctl has its slot (it says "Watching" once the slot exists): what commits from now on
+    /// is in its stream. Creating a logical slot waits for every transaction running in the
+    /// cluster (other suites' included) to end, and what commits meanwhile is not in the
+    /// stream: a loose bound, and nothing written before.
+    static func waitUntilWatching(_ running: CommandRun.Running) async throws {
+        let deadline = ContinuousClock.now + .seconds(150)
+        while ContinuousClock.now < deadline {
+            if running.currentErrorOutput().contains("Watching ") { return }
             try await Task.sleep(for: .milliseconds(50))
         }
-        Issue.record("dbctl watch never started streaming")
+        Issue.record("dbctl watch never started: \(running.currentErrorOutput())")
     }
 
     @Test func watchPrintsCommittedChangesOfTheTablesAskedFor() async throws {
@@ -51,10 +53,8 @@ import Testing
         try await conn.executeScript("CREATE TABLE notes (id int PRIMARY KEY, body text); CREATE TABLE other (id int)")
         let text = try CommandRun.startDBCtl(["watch", "notes", "--database-url", config.url])
         let json = try CommandRun.startDBCtl(["watch", "notes", "--json", "--database-url", config.url])
-        for _ in 0..<600 {
-            if try await conn.query("SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'dbctl_watch_%' AND database = current_database() AND active_pid IN (SELECT pid FROM pg_stat_replication)").scalar(Int.self) == 2 { break }
-            try await Task.sleep(for: .milliseconds(50))
-        }
+        try await Self.waitUntilWatching(text)
+        try await Self.waitUntilWatching(json)
         try await conn.execute("INSERT INTO notes VALUES (1, \("hello \u{1B}[2J world"))")
         try await conn.execute("INSERT INTO other VALUES (1)")
         _ = try? await conn.transaction { tx in
@@ -65,15 +65,16 @@ import Testing
         try await conn.execute("DELETE FROM notes WHERE id = 1")
         let textOutput = try await Self.waitForOutput(text) { $0.contains("delete ") }
         let jsonOutput = try await Self.waitForOutput(json) { Self.lines($0).count >= 3 }
+        let textErrors = text.currentErrorOutput(), jsonErrors = json.currentErrorOutput()
         text.signal(SIGINT)
         json.signal(SIGINT)
         #expect(try await text.wait().status == 0, "Ctrl-C ends it cleanly")
         _ = try await json.wait()
         #expect(textOutput.split(separator: "\n").map(String.init) == [
             "insert notes id='1' body='hello ␛[2J world'", "update notes id='1' body='edited'", "delete notes id='1'",
-        ])
+        ], "standard error: \(textErrors)")
         let lines = Self.lines(jsonOutput)
-        #expect(lines.map(\.operation) == ["insert", "update", "delete"])
+        #expect(lines.map(\.operation) == ["insert", "update", "delete"], "output: \(jsonOutput) standard error: \(jsonErrors)")
         #expect(lines.allSatisfy { $0.table == "notes" })
         #expect(lines.first?.new?["body"] == .some("hello \u{1B}[2J world"))
         #expect(lines.last?.old?["id"] == .some("1"))
@@ -96,7 +97,7 @@ import Testing
         let arguments = ["watch", "--json", "--slot", slot, "--publication", "events_pub", "--database-url", config.url]
         let total = 400
         let first = try CommandRun.startDBCtl(arguments)
-        try await Self.waitForSlot(slot, on: conn)
+        try await Self.waitUntilWatching(first)
         let writer = Task {
             let writerConn = try await PGConnection.connect(config)
             for id in 1...total {

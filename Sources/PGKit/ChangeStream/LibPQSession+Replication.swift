@@ -60,6 +60,9 @@ extension LibPQSession {
                     // position follows what was sent (as pg_recvlogical treats it).
                     received = max(received, PGLSN(try header.readInteger(as: UInt64.self)))
                     guard try sink.receive(UnsafeRawBufferPointer(rebasing: bytes[25...]), keepAlive: keepAlive) else { return }
+                    // While data keeps coming, acknowledgements go out as they are made (a
+                    // status update only when the confirmed position moved), not only in pauses.
+                    try sendStatus(force: false)
                 case UInt8(ascii: "k"):
                     guard bytes.count >= 18 else { throw PgOutputDecoder.malformed("a short keepalive") }
                     var body = PGReadBuffer(UnsafeRawBufferPointer(rebasing: bytes[1...]))

@@ -1,4 +1,4 @@
-// Generated from README.md (Swift example 14, line 597) by DocumentationTests.
+// Generated from README.md (Swift example 14, line 598) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Foundation

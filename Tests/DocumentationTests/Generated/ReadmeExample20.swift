@@ -1,4 +1,4 @@
-// Generated from README.md (Swift example 20, line 688) by DocumentationTests.
+// Generated from README.md (Swift example 20, line 689) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Foundation

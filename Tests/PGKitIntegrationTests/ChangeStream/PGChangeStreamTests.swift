@@ -113,8 +113,10 @@ import Testing
         for id in 1...6 { try await conn.execute("INSERT INTO resumed_changes (id) VALUES (\(Int64(id)))") }
         var iterator = first.makeAsyncIterator()
         var seen: [Int64] = []
+        var commitEnds: [PGLSN] = []
         _ = try await Self.collect(&iterator) { event in
             if case .change(let change) = event, let id = try? change.newRow?.decode(Int64.self, column: "id") { seen.append(id) }
+            if case .commit(let commit) = event { commitEnds.append(commit.endLSN) }
             if case .commit(let commit) = event, seen.count <= 3 { first.acknowledge(commit) }
             return seen.count == 6 && { if case .commit = event { return true } else { return false } }()
         }
@@ -126,7 +128,10 @@ import Testing
             status = try await PGChangeStream.slots(on: conn).first { $0.name == slot }
         }
         #expect(status?.isActive == false)
-        #expect(status?.confirmedLSN == first.acknowledgedLSN, "close() told the server the last acknowledgement")
+        // The server holds the last acknowledgement (or a later position a keepalive showed
+        // was safe while the consumer was idle), and nothing past the unacknowledged 4.
+        let confirmed = try #require(status?.confirmedLSN)
+        #expect(confirmed >= first.acknowledgedLSN && confirmed < commitEnds[3], "close() told the server the last acknowledgement")
         let second = try await PGChangeStream.connect(config, slot: slot, publication: "resumed_changes_pub")
         try await conn.execute("INSERT INTO resumed_changes (id) VALUES (7)")
         var resumed: [Int64] = []
@@ -137,6 +142,17 @@ import Testing
         }
         #expect(resumed == [4, 5, 6, 7], "what was acknowledged does not come again; what was not does")
         await second.close()
+        // The consumer's own record of where it got to (the end of 5's commit) skips the rest.
+        let third = try await PGChangeStream.connect(config, slot: slot, publication: "resumed_changes_pub",
+                                                     options: .init(startAfter: commitEnds[4]))
+        var skipped: [Int64] = []
+        var thirdIterator = third.makeAsyncIterator()
+        _ = try await Self.collect(&thirdIterator) { event in
+            if case .change(let change) = event, let id = try? change.newRow?.decode(Int64.self, column: "id") { skipped.append(id) }
+            return skipped.last == 7
+        }
+        #expect(skipped == [6, 7], "startAfter skips what the consumer's own records hold")
+        await third.close()
         try await PGChangeStream.dropSlot(slot, on: conn)
         #expect(try await PGChangeStream.slots(on: conn).contains { $0.name == slot } == false)
         await conn.close()
