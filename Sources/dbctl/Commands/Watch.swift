@@ -48,7 +48,12 @@ struct Watch: AsyncParsableCommand {
             stream = try await PGChangeStream.connect(config, slot: slotName, publication: publicationName,
                                                       options: .init(temporarySlot: slot == nil, binaryValues: false))
         } catch let error as PGError {
-            throw DBCtlFailure(message: "\(error)")
+            var message = "\(error)"
+            // A local cluster started before dbctl set wal_level=logical gets it at its next start.
+            if error.kind == .invalidConfiguration, message.contains("wal_level"), database.databaseURL == nil {
+                message += " (for the local cluster: dbctl db stop, then dbctl db start)"
+            }
+            throw DBCtlFailure(message: message)
         }
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
