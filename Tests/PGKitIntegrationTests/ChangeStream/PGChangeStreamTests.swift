@@ -199,4 +199,34 @@ import Testing
         try await PGChangeStream.dropSlot(slot, on: conn)
         await conn.close()
     }
+
+    @Test func writesToOtherTablesDoNotPinTheSlotsWALWhileTheConsumerIsIdle() async throws {
+        let conn = try await Self.database.connect()
+        try await Self.makeTable("idle_changes", on: conn)
+        try await conn.executeScript("DROP TABLE IF EXISTS idle_other; CREATE TABLE idle_other (id int8, body text)")
+        let slot = Self.slotName("idle")
+        let stream = try await PGChangeStream.connect(try await Self.database.configuration(), slot: slot, publication: "idle_changes_pub",
+                                                      options: .init(statusInterval: .milliseconds(500)))
+        let consumer = Task {
+            for try await event in stream { if case .commit(let commit) = event { stream.acknowledge(commit) } }
+        }
+        try await conn.execute("INSERT INTO idle_changes (id) VALUES (1)")
+        for batch in 0..<20 {
+            try await conn.execute("INSERT INTO idle_other SELECT g, repeat('x', 200) FROM generate_series(\(Int64(batch * 1000)), \(Int64(batch * 1000 + 999))) g")
+        }
+        let written = try #require(PGLSN(try await conn.query("SELECT pg_current_wal_lsn()::text").scalar(String.self) ?? ""))
+        var status: PGReplicationSlotStatus?
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            status = try await PGChangeStream.slots(on: conn).first { $0.name == slot }
+            if let confirmed = status?.confirmedLSN, confirmed >= written { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect((status?.confirmedLSN ?? .zero) >= written, "the slot moved past the unpublished writes (\(written))")
+        #expect(status?.isActive == true)
+        consumer.cancel()
+        await stream.close()
+        try await PGChangeStream.dropSlot(slot, on: conn)
+        await conn.close()
+    }
 }
