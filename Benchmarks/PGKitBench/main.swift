@@ -1,7 +1,7 @@
 import Foundation
 import PGKit
 
-// pgkit-bench setup URL | pgkit-bench quiesce URL | pgkit-bench URL W1..W7 | pgkit-bench report FILE
+// pgkit-bench setup URL | pgkit-bench quiesce URL | pgkit-bench URL W1..W7|R1 | pgkit-bench report FILE
 let arguments = CommandLine.arguments.dropFirst()
 do {
     switch (arguments.first, arguments.dropFirst().first) {
@@ -25,10 +25,11 @@ do {
         case "W5": try await Workloads.w5(config)
         case "W6": try await Workloads.w6(config)
         case "W7": try await ScaleWorkload.run(config)
+        case "R1": try await RealTimeWorkload.run(config)
         default: throw PGError(.invalidConfiguration, "unknown workload \(workload)")
         }
     default:
-        FileHandle.standardError.write(Data("usage: pgkit-bench setup URL | pgkit-bench URL W1..W7 | pgkit-bench report FILE\n".utf8))
+        FileHandle.standardError.write(Data("usage: pgkit-bench setup URL | pgkit-bench URL W1..W7|R1 | pgkit-bench report FILE\n".utf8))
         exit(2)
     }
 } catch {

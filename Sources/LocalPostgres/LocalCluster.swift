@@ -92,7 +92,8 @@ public struct LocalCluster: Sendable {
             location = try await create(binaries: tools.binaries, runner: tools.runner, announce: announce)
         }
         let port = try preferredPort(location)
-        let options = "-p \(port) -c listen_addresses=127.0.0.1 -c unix_socket_directories=''"
+        // wal_level=logical: PGChangeStream and `dbctl watch` read changes through logical replication.
+        let options = "-p \(port) -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c wal_level=logical"
         do {
             try await tools.runner.run(tools.binaries.path("pg_ctl"), ["-D", location.dataDirectory.path, "-l", location.logFile.path,
                                                                        "-w", "-t", "60", "-o", options, "start"])

@@ -19,7 +19,7 @@ struct DBCtl: AsyncParsableCommand {
             Production:   dbctl deploy
             """,
         subcommands: [
-            Init.self, Setup.self, Migrate.self, Deploy.self, Lint.self, Status.self, Down.self, Reset.self, Generate.self, Seed.self, StudioCommand.self, LocalDatabase.self,
+            Init.self, Setup.self, Migrate.self, Deploy.self, Lint.self, Status.self, Down.self, Reset.self, Generate.self, Seed.self, StudioCommand.self, Watch.self, LocalDatabase.self,
         ]
     )
 

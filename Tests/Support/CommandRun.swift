@@ -44,6 +44,16 @@ public struct CommandRun: Sendable {
 
         public func signal(_ number: Int32) { kill(pid, number) }
 
+        /// What the program has written to standard output so far.
+        public func currentOutput() -> String {
+            (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+        }
+
+        /// What the program has written to standard error so far.
+        public func currentErrorOutput() -> String {
+            (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+        }
+
         public func wait() async throws -> CommandRun {
             await withCheckedContinuation { continuation in
                 Thread.detachNewThread { continuation.resume(returning: waitSynchronously()) }

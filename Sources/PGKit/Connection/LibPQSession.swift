@@ -81,6 +81,9 @@ final class LibPQSession: @unchecked Sendable {
         let session = LibPQSession(connection: connection, config: config, logger: logger)
         session.routeNoticesToLogger()
         let connectTimeout = parameters.last(where: { $0.key == "connect_timeout" }).flatMap { Int($0.value) } ?? 10
+        // A replication connection (PGChangeStream's) takes no extended-protocol query; the
+        // stream decodes with the types its ordinary connection looked up.
+        if parameters.contains(where: { $0.key == "replication" }) { return session }
         do {
             try session.loadExtensionTypes(until: .now + .seconds(max(connectTimeout, 2)))
         } catch {

@@ -1,4 +1,4 @@
-// Generated from README.md (Swift example 17, line 667) by DocumentationTests.
+// Generated from README.md (Swift example 17, line 668) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Foundation
