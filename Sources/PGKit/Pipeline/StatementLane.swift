@@ -42,24 +42,11 @@ final class StatementLane: Sendable {
     /// Sends a cancel request for the statement the server runs now (the connection's).
     private let requestCancel: @Sendable () -> Void
     /// A pipe the loop polls along with the socket, so new statements wake it.
-    let wakeReader: Int32
-    private let wakeWriter: Int32
+    private let wake = WakePipe()
+    var wakeReader: Int32 { wake.reader }
 
     init(requestCancel: @escaping @Sendable () -> Void) {
         self.requestCancel = requestCancel
-        var descriptors: [Int32] = [-1, -1]
-        if pipe(&descriptors) != 0 { fatalError("pgkit: cannot create a pipe: \(errno)") }
-        for descriptor in descriptors {
-            _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
-            _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
-        }
-        wakeReader = descriptors[0]
-        wakeWriter = descriptors[1]
-    }
-
-    deinit {
-        Glibc.close(wakeReader)
-        Glibc.close(wakeWriter)
     }
 
     /// Thrown by `submit` when the lane retired before taking the statement: the caller
@@ -168,8 +155,7 @@ final class StatementLane: Sendable {
             state.polling = false
             state.wakePending = false
         }
-        var drained = (UInt64(0), UInt64(0))
-        _ = withUnsafeMutableBytes(of: &drained) { read(wakeReader, $0.baseAddress, $0.count) }
+        wake.drain()
     }
 
     /// Retires the lane if nothing is queued (the loop is about to answer its last statement);
@@ -213,8 +199,5 @@ final class StatementLane: Sendable {
         for continuation in unsent { continuation.resume(throwing: Retired()) }
     }
 
-    private func signal() {
-        var byte: UInt8 = 1
-        _ = write(wakeWriter, &byte, 1)
-    }
+    private func signal() { wake.signal() }
 }
