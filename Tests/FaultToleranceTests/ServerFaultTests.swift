@@ -36,7 +36,7 @@ import Testing
             } catch let error as PGError {
                 #expect(error.isConnectionError, "\(error)")
             }
-            #expect(ContinuousClock.now - killedAt < .seconds(5))
+            #expect(ContinuousClock.now - killedAt < .seconds(15), "far short of the 30 s sleep")
             // While the server is down, callers get a connection error, not a hang.
             await #expect(throws: PGError.self) { try await pool.query("SELECT 1") }
             _ = try await cluster.start()
@@ -74,7 +74,7 @@ import Testing
             } catch let error as PGError {
                 #expect(error.sqlState == .queryCanceled)
             }
-            #expect(ContinuousClock.now - started < .seconds(3))
+            #expect(ContinuousClock.now - started < .seconds(8), "short of the 10 s sleep")
             let active = try await conn.query("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(10)%' AND state = 'active'").scalar(Int.self)
             #expect(active == 0)
             #expect(try await conn.query("SELECT 3").scalar(Int.self) == 3)
@@ -121,7 +121,7 @@ import Testing
                 } catch let error as PGError {
                     #expect(error.kind == .timedOut, "\(statement.sql): \(error)")
                 }
-                #expect(ContinuousClock.now - started < .seconds(4))
+                #expect(ContinuousClock.now - started < .seconds(10), "the 1 s timeout fired on a backend that never answers")
                 kill(pid_t(pid), SIGCONT)
                 // The pool replaced the connection it gave up on.
                 #expect(try await pool.query("SELECT pg_backend_pid()").scalar(Int32.self) != pid)

@@ -85,7 +85,7 @@ import Testing
                 #expect(error.kind == .connectionFailed)
                 #expect(error.sqlState == .invalidCatalogName)
             }
-            #expect(ContinuousClock.now - started < .seconds(3))
+            #expect(ContinuousClock.now - started < .seconds(10), "far short of the 20 s acquire timeout")
             await pool.shutdown()
         }
     }

@@ -117,7 +117,7 @@ import Testing
             #expect(seen == 1000)
             let started = ContinuousClock.now
             #expect(try await conn.query("SELECT 7").scalar(Int.self) == 7)
-            #expect(ContinuousClock.now - started < .seconds(5))
+            #expect(ContinuousClock.now - started < .seconds(10))
         }
     }
 

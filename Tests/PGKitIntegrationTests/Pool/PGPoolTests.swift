@@ -54,7 +54,7 @@ import Testing
                 #expect(error.kind == .poolTimeout)
                 #expect(error.message.contains("pool size 1"))
             }
-            #expect(ContinuousClock.now - started < .seconds(3))
+            #expect(ContinuousClock.now - started < .seconds(10), "a 300 ms acquire timeout fired, not a hang")
         }
         #expect(try await pool.query("SELECT 1").scalar(Int.self) == 1)
         await pool.shutdown()
