@@ -373,6 +373,9 @@ final class LibPQSession: @unchecked Sendable {
         var last: OpaquePointer?
         var failure: OpaquePointer?
         if flushed {
+            // The thread's poll saw the reply arrive: read it now, or PQgetResult polls again
+            // before reading (a second system call per statement).
+            _ = PQconsumeInput(connection)
             // As PQexec does: the last result, unless one of them is an error.
             while let result = PQgetResult(connection) {
                 let status = PQresultStatus(result)

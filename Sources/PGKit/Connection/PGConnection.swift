@@ -292,10 +292,11 @@ public final class PGConnection: Sendable {
     }
 
     /// Runs `lane`'s statements on this connection in pipeline mode until `shouldStop` (asked
-    /// when nothing is queued or in flight) says so, then calls `onExit` with the error that
+    /// when nothing is queued or in flight, with whether the lane has been idle for `linger`)
+    /// says so, then calls `onExit` with the error that
     /// ended it, if any (the connection broke or timed out; every waiting caller was failed).
     /// The connection must be leased to the lane: nothing else runs on it meanwhile.
-    func runStatementLane(_ lane: StatementLane, shouldStop: @escaping @Sendable () -> Bool,
+    func runStatementLane(_ lane: StatementLane, linger: Duration, shouldStop: @escaping @Sendable (_ lingered: Bool) -> Bool,
                           onExit: @escaping @Sendable (PGError?) -> Void) {
         let job = cancellation.makeJobID()
         let session = self.session
@@ -307,7 +308,7 @@ public final class PGConnection: Sendable {
                 onExit(PGError(.connectionClosed, "the connection is closed"))
                 return
             }
-            var error = session.runLane(lane, shouldStop: shouldStop)
+            var error = session.runLane(lane, linger: linger, shouldStop: shouldStop)
             let idle = session.transactionStatus == PQTRANS_IDLE
             cancellation.end(job)
             state.withLock { $0.serverTransactionIdle = idle }

@@ -19,11 +19,12 @@ extension LibPQSession {
     /// checks): sends each statement as it arrives with a sync point of its own, reads results
     /// without blocking (polling the socket and the lane's wake pipe), and answers each caller
     /// in order. `shouldStop` is asked before the last statement in flight is answered while
-    /// nothing is queued (so the connection is back in its pool before that caller goes on);
+    /// nothing is queued (so that, when the pool wants the connection, it is back before that
+    /// caller goes on), and while the loop waits for more, with whether it has waited `linger`;
     /// the loop returns once it agreed, or with the error that broke the connection (for the
     /// caller to close the lane with). A connection found dead before anything was sent makes
     /// every caller dispatch again (`StatementLane.Retired`).
-    func runLane(_ lane: StatementLane, shouldStop: () -> Bool) -> PGError? {
+    func runLane(_ lane: StatementLane, linger: Duration, shouldStop: (_ lingered: Bool) -> Bool) -> PGError? {
         guard let connection else { return PGError(.connectionClosed, "the connection is closed") }
         // A server that ended the session while the connection was idle (pg_terminate_backend,
         // a restart) has said so on the socket: read it before sending anything.
@@ -44,6 +45,13 @@ extension LibPQSession {
         var flushPending = false
         var deferred: [StatementLane.Entry] = []
         var stopping = false
+        /// When the loop last had nothing queued or in flight.
+        var idleSince: ContinuousClock.Instant?
+        // Several statements sent together leave in as few packets as fit (libpq flushes at
+        // every sync point): the socket is corked while they are written.
+        var socketCorks = true
+        /// The callers answered by what one read brought, answered together.
+        var answers: [(id: UInt64, result: Result<PGResultStorage, PGError>)] = []
 
         // The caller of `runLane` closes the lane with the error (after turning a time-out
         // into `.timedOut`), which fails everyone still waiting.
@@ -66,6 +74,8 @@ extension LibPQSession {
                 reloaded = true
             }
             var sentAny = false
+            let corked = socketCorks && arrivals.count > 1 && setCork(true)
+            if arrivals.count > 1, !corked { socketCorks = false }  // not TCP: don't try again
             while !arrivals.isEmpty {
                 let entry = arrivals.removeFirst()
                 // Still unknown after a lookup: encoding says the type is not installed.
@@ -117,6 +127,7 @@ extension LibPQSession {
                 if flushed < 0 { return fail(connectionError(query: nil)) }
                 flushPending = flushed == 1
             }
+            if corked { _ = setCork(false) }
 
             // 2. Read what has arrived, answering callers in order.
             if head < inFlight.count {
@@ -137,18 +148,18 @@ extension LibPQSession {
                         madeProgress()
                         if item.id == 0 { continue }
                         // The last one, with nothing queued: give the connection back first.
-                        if head == inFlight.count, deferred.isEmpty, !flushPending, !lane.hasPending, shouldStop() { stopping = true }
+                        if head == inFlight.count, deferred.isEmpty, !flushPending, !lane.hasPending, shouldStop(false) { stopping = true }
                         if let error = item.error {
                             if let key = item.key, item.preparing || error.sqlState == PGSQLState(rawValue: "0A000")
                                 || error.sqlState == PGSQLState(rawValue: "26000") {
                                 statements.remove(key)
                             }
-                            lane.answer(item.id, with: .failure(error))
+                            answers.append((item.id, .failure(error)))
                         } else if let storage = item.result {
                             if let key = item.key, item.metadata == nil { statements.setMetadata(storage.metadata, for: key) }
-                            lane.answer(item.id, with: .success(storage))
+                            answers.append((item.id, .success(storage)))
                         } else {
-                            lane.answer(item.id, with: .failure(connectionError(query: item.sql)))
+                            answers.append((item.id, .failure(connectionError(query: item.sql))))
                         }
                     case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
                         if inFlight[head].preparing {
@@ -164,6 +175,10 @@ extension LibPQSession {
                         PQclear(result)
                     }
                 }
+                if !answers.isEmpty {
+                    lane.answer(answers)
+                    answers.removeAll(keepingCapacity: true)
+                }
                 if isBroken { return fail(connectionError(query: nil)) }
                 if head == inFlight.count {
                     inFlight.removeAll(keepingCapacity: true)
@@ -171,11 +186,21 @@ extension LibPQSession {
                 }
             }
 
-            // 3. Nothing in flight and nothing queued: stop if the pool agrees.
+            // 3. Nothing in flight and nothing queued: stop if the pool agrees (at once when it
+            // wants the connection back, else once the lane has waited `linger`).
             if stopping { return nil }
+            var waitMilliseconds: Int32 = 1000
             if head == inFlight.count, deferred.isEmpty, !lane.hasPending, !flushPending {
-                if shouldStop() { return nil }
+                let now = ContinuousClock.now
+                let since = idleSince ?? now
+                idleSince = since
+                let left = linger - (now - since)
+                if shouldStop(left <= .zero) { return nil }
                 // A statement arrived meanwhile: the poll below returns at once for it.
+                let (seconds, attoseconds) = left.components
+                waitMilliseconds = Int32(clamping: max(1, seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1))
+            } else {
+                idleSince = nil
             }
             if !deferred.isEmpty, head == inFlight.count { continue }
 
@@ -183,8 +208,16 @@ extension LibPQSession {
             guard lane.beginPolling() else { continue }
             var descriptors = [pollfd(fd: PQsocket(connection), events: Int16(POLLIN) | (flushPending ? Int16(POLLOUT) : 0), revents: 0),
                                pollfd(fd: lane.wakeReader, events: Int16(POLLIN), revents: 0)]
-            _ = poll(&descriptors, 2, 1000)
+            _ = poll(&descriptors, 2, waitMilliseconds)
             lane.endPolling()
         }
+    }
+
+    /// Corks or uncorks the connection's TCP socket (uncorking sends what was held back); false
+    /// when it cannot (a Unix-domain socket).
+    private func setCork(_ on: Bool) -> Bool {
+        guard let connection else { return false }
+        var value: Int32 = on ? 1 : 0
+        return setsockopt(PQsocket(connection), Int32(IPPROTO_TCP), TCP_CORK, &value, socklen_t(MemoryLayout<Int32>.size)) == 0
     }
 }

@@ -126,18 +126,28 @@ final class StatementLane: Sendable {
     /// Gives `id`'s caller its result (or error), unless it was cancelled; `id` is the oldest
     /// statement sent.
     func answer(_ id: UInt64, with result: Result<PGResultStorage, PGError>) {
-        let continuation = state.withLock { state -> UnsafeContinuation<PGResultStorage, any Error>? in
-            if state.sentHead < state.sent.count, state.sent[state.sentHead] == id {
-                state.sentHead += 1
-                if state.sentHead == state.sent.count {
-                    state.sent.removeAll(keepingCapacity: true)
-                    state.sentHead = 0
+        answer([(id, result)])
+    }
+
+    /// Answers several statements, oldest first, under one lock (the results read at once
+    /// reach their callers together).
+    func answer(_ answers: [(id: UInt64, result: Result<PGResultStorage, PGError>)]) {
+        let continuations = state.withLock { state -> [UnsafeContinuation<PGResultStorage, any Error>?] in
+            answers.map { answer in
+                if state.sentHead < state.sent.count, state.sent[state.sentHead] == answer.id {
+                    state.sentHead += 1
+                    if state.sentHead == state.sent.count {
+                        state.sent.removeAll(keepingCapacity: true)
+                        state.sentHead = 0
+                    }
+                    state.holdSending = false
                 }
-                state.holdSending = false
+                return state.waiting.removeValue(forKey: answer.id)
             }
-            return state.waiting.removeValue(forKey: id)
         }
-        continuation?.resume(with: result.mapError { $0 as any Error })
+        for (continuation, answer) in zip(continuations, answers) {
+            continuation?.resume(with: answer.result.mapError { $0 as any Error })
+        }
     }
 
     /// The loop is about to wait in poll(); false when work it can send arrived meanwhile
@@ -197,6 +207,16 @@ final class StatementLane: Sendable {
         }
         for continuation in sent { continuation.resume(throwing: error) }
         for continuation in unsent { continuation.resume(throwing: Retired()) }
+    }
+
+    /// Ends the loop's wait for statements (it then asks whether to stop).
+    func wakeLoop() {
+        let signal = state.withLock { state -> Bool in
+            let wake = state.polling && !state.wakePending
+            if wake { state.wakePending = true }
+            return wake
+        }
+        if signal { self.signal() }
     }
 
     private func signal() { wake.signal() }

@@ -30,7 +30,8 @@ extension PGPool {
             case .join(let existing): lane = existing
             case .start(let fresh, let id, let connection):
                 lane = fresh
-                connection.runStatementLane(fresh, shouldStop: { [weak self] in self?.laneMayStop(id, fresh, connection) ?? true },
+                connection.runStatementLane(fresh, linger: Self.laneLinger,
+                                            shouldStop: { [weak self] lingered in self?.laneMayStop(id, fresh, connection, lingered: lingered) ?? true },
                                             onExit: { [weak self] error in self?.laneEnded(id, fresh, connection, error) })
             }
             do {
@@ -68,14 +69,23 @@ extension PGPool {
         }
     }
 
-    /// Asked by a lane's loop when nothing is queued (before it answers its last statement):
-    /// retires the lane (no statement can join it any more) and gives its connection back to
-    /// the pool at once, unless a statement just arrived.
-    private func laneMayStop(_ id: Int, _ lane: StatementLane, _ connection: PGConnection) -> Bool {
+    /// How long a lane with nothing to do keeps its connection for the next statement before
+    /// giving it back (at once when an exclusive caller waits or the pool shuts down): starting
+    /// a lane costs a thread hand-off and pipeline-mode set-up, and under load the next
+    /// statement comes within microseconds.
+    static let laneLinger: Duration = .milliseconds(2)
+
+    /// Asked by a lane's loop when nothing is queued (before it answers its last statement,
+    /// and while it waits for more): when an exclusive caller waits, the pool shuts down, or
+    /// the lane has been idle for `laneLinger` (`lingered`), retires the lane (no statement
+    /// can join it any more) and gives its connection back to the pool at once, unless a
+    /// statement just arrived.
+    private func laneMayStop(_ id: Int, _ lane: StatementLane, _ connection: PGConnection, lingered: Bool) -> Bool {
         let (stop, waiter, openReplacement) = withState { state -> (Bool, UnsafeContinuation<(Int, PGConnection), any Error>?, Bool) in
             // Not this lane's connection any more (it was given back after an error): stop
             // without giving it back again.
             guard state.lanes[id] === lane else { return (true, nil, false) }
+            guard lingered || state.machine.waitingCount > 0 || state.machine.isShuttingDown else { return (false, nil, false) }
             guard lane.retireIfIdle() else { return (false, nil, false) }
             state.lanes[id] = nil
             let (waiter, openReplacement) = state.returnLaneConnection(id, reusable: !connection.isBroken)
@@ -84,6 +94,15 @@ extension PGPool {
         waiter?.resume(returning: (id, connection))
         if stop { afterLaneReturn(openReplacement: openReplacement) }
         return stop
+    }
+
+    /// Wakes the lanes that wait for statements, so they give their connections back now (an
+    /// exclusive caller waits, or the pool shuts down); returns how many there were.
+    @discardableResult
+    func wakeIdleLanes() -> Int {
+        let idle = withState { state in state.lanes.values.filter { $0.outstanding == 0 } }
+        for lane in idle { lane.wakeLoop() }
+        return idle.count
     }
 
     /// A lane's loop ended. After an error its connection is still lent to it: it goes back to

@@ -249,7 +249,9 @@ public final class PGPool: Sendable {
                     if state.cancelledWaiters.remove(waiterID) != nil {
                         return .failed(PGError(.cancelled, "the task was cancelled while waiting for a connection"))
                     }
-                    switch state.machine.acquire(waiterID, now: .now) {
+                    // Lanes waiting for statements give their connections back once woken.
+                    let idleLanes = state.lanes.values.reduce(0) { $0 + ($1.outstanding == 0 ? 1 : 0) }
+                    switch state.machine.acquire(waiterID, now: .now, freeingSoon: idleLanes) {
                     case .lease(let id, let idle):
                         return .ready(id, state.connections[id]!, idle)
                     case .wait(let open):
@@ -267,6 +269,7 @@ public final class PGPool: Sendable {
                     continuation.resume(throwing: error)
                 case .waiting(let open):
                     if open { openConnection() }
+                    if configuration.pipelinesStatements { wakeIdleLanes() }
                     scheduleTimeout(for: waiterID)
                     recordStatistics()
                 }
@@ -480,6 +483,7 @@ public final class PGPool: Sendable {
             return (idle, waiters, state.maintenance)
         }
         maintenance?.cancel()
+        wakeIdleLanes()
         for waiter in waiters { waiter.resume(throwing: PGError(.poolClosed, "the pool is shutting down")) }
         for connection in idle { await connection.close() }
         await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in

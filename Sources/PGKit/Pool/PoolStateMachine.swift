@@ -50,14 +50,17 @@ struct PoolStateMachine {
         case poolClosed
     }
 
-    mutating func acquire(_ waiter: WaiterID, now: ContinuousClock.Instant) -> AcquireDecision {
+    /// `freeingSoon` counts leased connections about to come back without anyone waiting for
+    /// them to (statement lanes with nothing to do, woken to give theirs back): a waiter they
+    /// can serve opens no connection.
+    mutating func acquire(_ waiter: WaiterID, now: ContinuousClock.Instant, freeingSoon: Int = 0) -> AcquireDecision {
         if isShuttingDown { return .poolClosed }
         if waiters.isEmpty, let id = idle.popLast() {
             slots[id]!.leased = true
             return .lease(id, idleFor: now - slots[id]!.idleSince)
         }
         waiters.append(waiter)
-        return .wait(openConnection: reserveConnectionIfNeeded(now: now))
+        return .wait(openConnection: reserveConnectionIfNeeded(now: now, freeingSoon: freeingSoon))
     }
 
     /// Leases an idle connection when one is free and nobody waits; nil otherwise (the caller
@@ -78,8 +81,8 @@ struct PoolStateMachine {
     /// Counts a connection as being opened when waiters outnumber connections on the way,
     /// within the maximum and, while the server refuses, within what it accepted (one probe
     /// at a time, once the backoff has passed).
-    private mutating func reserveConnectionIfNeeded(now: ContinuousClock.Instant) -> Bool {
-        guard waiters.count > connecting, slots.count + connecting < openTarget(now: now) else { return false }
+    private mutating func reserveConnectionIfNeeded(now: ContinuousClock.Instant, freeingSoon: Int = 0) -> Bool {
+        guard waiters.count > connecting + freeingSoon, slots.count + connecting < openTarget(now: now) else { return false }
         connecting += 1
         return true
     }

@@ -43,7 +43,24 @@ import Testing
             #expect(values == (0..<5).map { Int64(task * 10 + $0) }, "task \(task) got another caller's rows")
         }
         #expect(Set(results.flatMap(\.2)).count == 1, "one connection carried every statement")
+        // The lane keeps its connection a moment for the next statement, then gives it back.
+        for _ in 0..<100 where pool.statistics.inUse != 0 { try await Task.sleep(for: .milliseconds(20)) }
         #expect(pool.statistics.inUse == 0 && pool.statistics.waiting == 0, "\(pool.statistics)")
+        await pool.shutdown()
+    }
+
+    @Test func anExclusiveCallerRightAfterTakesTheLanesConnectionWithoutOpeningAnother() async throws {
+        var config = try await Self.database.configuration()
+        config["application_name"] = "pgkit-lanes-handover"
+        let pool = PGPool(config: config, configuration: .init(minConnections: 1, maxConnections: 4, acquireTimeout: .seconds(30), pipelinesStatements: true))
+        for _ in 0..<200 where pool.statistics.idle < 1 { try await Task.sleep(for: .milliseconds(10)) }
+        for round in 0..<20 {
+            let pipelinedPID = try await pool.query("SELECT pg_backend_pid()").scalar(Int32.self)
+            // At once, while the lane still waits for more: it is woken and hands its connection over.
+            let exclusivePID = try await pool.transaction { tx in try await tx.query("SELECT pg_backend_pid()").scalar(Int32.self) }
+            #expect(exclusivePID == pipelinedPID, "round \(round)")
+        }
+        #expect(pool.statistics.open == 1, "no connection was opened for the transactions: \(pool.statistics)")
         await pool.shutdown()
     }
 
