@@ -35,15 +35,26 @@ extension PGPool {
                                             onExit: { [weak self] error in self?.laneEnded(id, fresh, connection, error) })
             }
             do {
-                return try await lane.submit(query)
-            } catch is StatementLane.Retired {
-                continue  // it retired before sending the statement: choose again
+                guard let storage = try await submit(query, to: lane) else { continue }  // retired: choose again
+                return storage
             } catch let error as PGError where (error.kind == .connectionLost || error.kind == .timedOut)
                 && StatementOutcome.mayWrite(query.sql) {
                 // Sent, and no answer: it committed by itself or not at all.
                 throw error.outcomeUnknown(after: "a write outside a transaction")
             }
         }
+    }
+
+    /// Sends `query` through `lane`, inside its span and timer when statements are traced or
+    /// timed (a span per statement, as on a connection of its own, marked `db.pgkit.pipelined`);
+    /// nil when the lane retired before sending it.
+    private func submit(_ query: PGQuery, to lane: StatementLane) async throws -> PGResultStorage? {
+        func attempt() async throws -> PGResultStorage? {
+            do { return try await lane.submit(query) } catch is StatementLane.Retired { return nil }
+        }
+        guard let laneInstruments else { return try await attempt() }
+        return try await laneInstruments.measure(StatementOperation(sql: query.sql), sql: query.sql, parameters: query.parameters,
+                                                 attributes: { $0["db.pgkit.pipelined"] = true }) { try await attempt() }
     }
 
     /// An idle lane first; else a new lane on an idle connection that needs no health check;

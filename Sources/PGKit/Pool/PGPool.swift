@@ -19,6 +19,9 @@ public final class PGPool: Sendable {
     let logger: Logger
     /// Spans and metrics; nil when nothing records them (see `PGObservability`).
     private let instruments: PoolInstruments?
+    /// Spans and timers of statements sent through statement lanes (the exclusive path's are the
+    /// connection's own).
+    let laneInstruments: StatementInstruments?
 
     struct State {
         var machine: PoolStateMachine
@@ -102,6 +105,7 @@ public final class PGPool: Sendable {
         self.configuration = configuration
         self.logger = logger
         instruments = PoolInstruments.make(for: config)
+        laneInstruments = configuration.pipelinesStatements ? StatementInstruments.make(for: config) : nil
         state = Mutex(State(machine: PoolStateMachine(limits: .init(
             minimum: configuration.minConnections, maximum: configuration.maxConnections,
             idleTimeout: configuration.idleTimeout, maxLifetime: configuration.maxLifetime))))

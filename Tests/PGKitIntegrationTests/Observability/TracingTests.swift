@@ -87,6 +87,31 @@ import Tracing
         #expect(acquire.parentSpanID == nil)
     }
 
+    @Test func statementsSharingAConnectionHaveASpanEachUnderTheirCaller() async throws {
+        let tracer = InMemoryTracer()
+        let pool = PGPool(config: try await traced(tracer), configuration: .init(maxConnections: 1, pipelinesStatements: true))
+        _ = try await pool.query("SELECT 1")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for caller in 0..<8 {
+                group.addTask {
+                    try await tracer.withSpan("request \(caller)") { _ in
+                        _ = try await pool.query("SELECT \(Int64(caller))::int8 AS n, pg_sleep(0.01)")
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        await pool.shutdown()
+        let spans = tracer.finishedSpans
+        for caller in 0..<8 {
+            let request = try #require(spans.first { $0.operationName == "request \(caller)" })
+            let statements = spans.filter { $0.parentSpanID == request.spanID }
+            #expect(statements.map(\.operationName) == ["SELECT"], "caller \(caller)")
+            #expect(statements.first?.attributes["db.pgkit.pipelined"]?.toSpanAttribute() == true)
+            #expect(statements.first?.attributes["db.query.text"]?.toSpanAttribute() == "SELECT $1::int8 AS n, pg_sleep(0.01)")
+        }
+    }
+
     @Test func pipelineAndCopyHaveTheirOwnSpans() async throws {
         let tracer = InMemoryTracer()
         try await PGConnection.withConnection(try await traced(tracer)) { conn in
