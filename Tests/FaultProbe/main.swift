@@ -6,6 +6,12 @@
 // `ready`, waits until GO_FILE exists (the test cuts the network first), then runs `SELECT 1`
 // on every connection at once and prints one JSON line per connection:
 //   {"label": "...", "outcome": "ok" | "<PGError kind>", "seconds": 7.52, "message": "..."}
+//
+//   pgkit-fault-probe stream URL ROWS
+//
+// Streams ROWS rows of 100 bytes through `PGConnection.stream` and prints the process's peak
+// resident memory before and after, in kB: {"rows": ..., "baseline_kb": ..., "peak_kb": ...}
+// (the tests that streaming stays in bounded memory run it in a process of its own).
 import Foundation
 import PGKit
 
@@ -13,6 +19,9 @@ import PGKit
 enum FaultProbe {
     static func main() async {
         let arguments = CommandLine.arguments.dropFirst()
+        if arguments.first == "stream", arguments.count == 3, let rows = Int(arguments.dropFirst(2).first!) {
+            await stream(url: arguments.dropFirst().first!, rows: rows)
+        }
         guard let goFile = arguments.first, arguments.count >= 2 else {
             FileHandle.standardError.write(Data("usage: pgkit-fault-probe GO_FILE LABEL=URL...\n".utf8))
             exit(2)
@@ -55,6 +64,36 @@ enum FaultProbe {
             for await line in group { emit(line) }
         }
         exit(0)
+    }
+
+    /// The `stream` mode: every row consumed, the peak memory reported.
+    static func stream(url: String, rows: Int) async -> Never {
+        do {
+            let connection = try await PGConnection.connect(try PGConfig(url))
+            _ = try await connection.query("SELECT repeat('x', 100)")
+            let baseline = peakKilobytes()
+            var seen = 0
+            var bytes = 0
+            for try await row in connection.stream("SELECT g, repeat(md5(g::text), 3) FROM generate_series(1, \(Int64(rows))) g") {
+                let (_, text) = try row.decode((Int64, String).self)
+                seen += 1
+                bytes += text.utf8.count
+            }
+            let line: [String: Any] = ["rows": seen, "bytes": bytes, "baseline_kb": baseline, "peak_kb": peakKilobytes()]
+            emit(String(decoding: try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]), as: UTF8.self))
+            await connection.close()
+            exit(0)
+        } catch {
+            emit("stream failed: \(error)")
+            exit(1)
+        }
+    }
+
+    /// `VmHWM` from /proc/self/status: the most resident memory the process has had, in kB.
+    static func peakKilobytes() -> Int {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? -1
     }
 
     /// Writes a line to standard output at once (the test reads it while the probe runs).

@@ -126,8 +126,14 @@ final class RowStreamChannel: @unchecked Sendable {
             rows.removeAll(keepingCapacity: true)
             head = 0
             condition.signal()
-        } else if rows.count - head == Self.maxBufferedRows / 2 {
-            condition.signal()
+        } else {
+            // Rows already taken leave the buffer a batch at a time: a producer that keeps it
+            // from ever emptying must not keep every row (and its libpq result) it ever pushed.
+            if head >= Self.batchSize {
+                rows.removeFirst(head)
+                head = 0
+            }
+            if rows.count - head == Self.maxBufferedRows / 2 { condition.signal() }
         }
         return row
     }
