@@ -16,7 +16,15 @@ enum UTF8Validation {
     static func isWellFormed(_ bytes: UnsafeRawBufferPointer) -> Bool {
         let count = bytes.count
         var index = 0
-        // ASCII runs, eight bytes at a time.
+        // ASCII runs, 32 bytes at a time, then eight.
+        while index + 32 <= count {
+            let words = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                | bytes.loadUnaligned(fromByteOffset: index + 8, as: UInt64.self)
+                | bytes.loadUnaligned(fromByteOffset: index + 16, as: UInt64.self)
+                | bytes.loadUnaligned(fromByteOffset: index + 24, as: UInt64.self)
+            if words & 0x8080_8080_8080_8080 != 0 { break }
+            index += 32
+        }
         while index + 8 <= count {
             let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
             if word & 0x8080_8080_8080_8080 != 0 { break }

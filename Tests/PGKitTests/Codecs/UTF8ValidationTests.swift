@@ -33,6 +33,20 @@ import Testing
         }
     }
 
+    @Test func aNonASCIIByteAnywhereInALongASCIIRunIsSeen() {
+        // The ASCII fast paths read 32 and 8 bytes at a time: a byte past them, inside them or
+        // at their edges must reach the full check.
+        for length in 1...100 {
+            for position in 0..<length {
+                for byte: [UInt8] in [[0x80], [0xFF], [0xC3, 0xA9], [0xE2, 0x82]] {
+                    var bytes = [UInt8](repeating: 0x61, count: length)
+                    bytes.replaceSubrange(position..<min(length, position + 1), with: byte)
+                    #expect(agreesWithStandardLibrary(bytes), "length \(length), \(byte) at \(position)")
+                }
+            }
+        }
+    }
+
     @Test func agreesWithStandardLibraryOnRandomAndMutatedBytes() {
         var generator = DecoderFuzzTests.Generator(state: 0x5EED_0F_0_7E87)
         let seeds = Array("mixed ASCII, ü, 日本, 🦊 and more ASCII after it".utf8)
