@@ -4,6 +4,14 @@ import PostgresNIO
 // postgresnio-bench URL W1|W2|W3|W4|W5|W6: docs/BENCHMARK_WORKLOADS.md through PostgresNIO,
 // one JSON line per result, as pgkit-bench and bench-libpq print them. The tables are those
 // `pgkit-bench setup` makes. URL: postgresql://user[:password]@host:port/database (no TLS).
+// POSTGRESNIO_BENCH_NIO_EXECUTOR=1 first makes NIO's event loops Swift Concurrency's global
+// executor (what Vapor's template offers, off by default there and here), so that tasks and the
+// connections' I/O share threads instead of handing over at every statement.
+if ProcessInfo.processInfo.environment["POSTGRESNIO_BENCH_NIO_EXECUTOR"] == "1",
+   !NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() {
+    FileHandle.standardError.write(Data("postgresnio-bench: could not install NIO as the global executor\n".utf8))
+    exit(1)
+}
 let arguments = Array(CommandLine.arguments.dropFirst())
 do {
     guard arguments.count == 2, let url = URLComponents(string: arguments[0]), let host = url.host else {
