@@ -59,6 +59,10 @@ enum BenchReport {
                 print(cells.joined(separator: "  "))
             }
         }
+        // PostgresNIO does not pipeline across callers: like for like, W6 is PGKit's exclusive pool.
+        if let exclusive = samples["W6"]?["pgkit"]?["exclusive_qps"].map(median), let nio = samples["W6"]?["postgresnio"]?["qps"].map(median), nio > 0 {
+            print("W6 pgkit exclusive_qps / postgresnio qps: " + String(format: "%.2f", exclusive / nio))
+        }
     }
 }
 
