@@ -1,7 +1,8 @@
 import Foundation
 
 /// Reads the JSON lines of a `scripts/bench` run and prints the medians and a table of
-/// PGKit / C ratios per metric.
+/// PGKit / C ratios per metric (and, when PostgresNIO's lines are there, a second table with
+/// its medians and ratios).
 enum BenchReport {
     static func run(_ path: String) throws {
         let text = try String(contentsOfFile: path, encoding: .utf8)
@@ -31,6 +32,36 @@ enum BenchReport {
         // W6's second target compares PGKit's pipelined qps with C's pipelined batches.
         if let pipelined = samples["W6"]?["libpq-c"]?["pipeline_qps"].map(median), let qps = samples["W6"]?["pgkit"]?["qps"].map(median), pipelined > 0 {
             print("W6 pgkit qps / libpq-c pipeline_qps: " + String(format: "%.2f", qps / pipelined))
+        }
+        peers(samples, median)
+    }
+
+    /// With `scripts/bench --peers`: PostgresNIO's medians beside the other two, PGKit /
+    /// PostgresNIO and PostgresNIO / C, for the metrics PostgresNIO reports.
+    static func peers(_ samples: [String: [String: [String: [Double]]]], _ median: ([Double]) -> Double) {
+        guard samples.values.contains(where: { $0["postgresnio"] != nil }) else { return }
+        func cell(_ value: Double?) -> String { value.map { String(format: abs($0) < 10 ? "%.3f" : "%.1f", $0) } ?? "-" }
+        func ratio(_ top: Double?, _ bottom: Double?) -> String {
+            guard let top, let bottom, bottom > 0 else { return "-" }
+            return String(format: "%.2f", top / bottom)
+        }
+        print("")
+        print("workload  metric               libpq-c        pgkit  postgresnio  pgkit/nio  nio/c")
+        print("--------  -----------------  ----------  ----------  -----------  ---------  -----")
+        for workload in samples.keys.sorted() {
+            guard let nio = samples[workload]?["postgresnio"] else { continue }
+            let c = samples[workload]?["libpq-c"] ?? [:]
+            let pgkit = samples[workload]?["pgkit"] ?? [:]
+            for metric in nio.keys.sorted() {
+                let left = c[metric].map(median), middle = pgkit[metric].map(median), right = nio[metric].map(median)
+                let cells = [workload.padding(8), metric.padding(17), cell(left).leftPadding(10), cell(middle).leftPadding(10),
+                             cell(right).leftPadding(11), ratio(middle, right).leftPadding(9), ratio(right, left).leftPadding(5)]
+                print(cells.joined(separator: "  "))
+            }
+        }
+        // PostgresNIO does not pipeline across callers: like for like, W6 is PGKit's exclusive pool.
+        if let exclusive = samples["W6"]?["pgkit"]?["exclusive_qps"].map(median), let nio = samples["W6"]?["postgresnio"]?["qps"].map(median), nio > 0 {
+            print("W6 pgkit exclusive_qps / postgresnio qps: " + String(format: "%.2f", exclusive / nio))
         }
     }
 }

@@ -1,0 +1,31 @@
+import Glibc
+
+/// What the benchmark process spent: CPU time (user + system, every thread, the event loop's
+/// included) and context switches, from getrusage, as the other two sides report them.
+struct ProcessUsage {
+    var cpuSeconds: Double
+    var voluntary: Int
+    var involuntary: Int
+
+    /// The same, per statement.
+    struct PerStatement {
+        var cpuMicroseconds: Double
+        var voluntary: Double
+        var involuntary: Double
+    }
+
+    static func now() -> ProcessUsage {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let cpu = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+            + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+        return ProcessUsage(cpuSeconds: cpu, voluntary: usage.ru_nvcsw, involuntary: usage.ru_nivcsw)
+    }
+
+    func since(_ before: ProcessUsage, statements: Int) -> PerStatement {
+        let count = Double(statements)
+        return PerStatement(cpuMicroseconds: (cpuSeconds - before.cpuSeconds) * 1e6 / count,
+                            voluntary: Double(voluntary - before.voluntary) / count,
+                            involuntary: Double(involuntary - before.involuntary) / count)
+    }
+}
