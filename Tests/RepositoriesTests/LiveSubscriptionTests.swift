@@ -198,4 +198,38 @@ import Testing
             #expect(seen.last?.record?.content == large)
         }
     }
+
+    @Test func withRowLevelSecurityTheSessionIsCheckedAsTheUserAndTheFeedNeedsAReplicationLogin() async throws {
+        let config = try await Self.database.configuration()
+        let admin = try await PGConnection.connect(config)
+        try await admin.executeScript("""
+            DO $$ BEGIN
+                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'chat_app_live_login') THEN
+                    CREATE ROLE chat_app_live_login LOGIN IN ROLE chat_app;
+                END IF;
+            END $$;
+            """)
+        await admin.close()
+        let appConfig = config.withUser("chat_app_live_login", password: nil)
+        try await Self.database.with { owner in
+            let ada = try await owner.users.create(email: uniqueEmail("ada"))
+            let alan = try await owner.users.create(email: uniqueEmail("alan"))
+            let adas = try await owner.sessions.createSession(userId: ada.id)
+            let alans = try await owner.sessions.createSession(userId: alan.id)
+
+            // The app role has no REPLICATION: the feed cannot start with its login.
+            let unprivileged = Database(pool: PGPool(config: appConfig, configuration: .init(maxConnections: 2)), rowLevelSecurity: true)
+            await #expect(throws: PGError.self) { _ = try await unprivileged.live.memories(forUser: ada.id) }
+            await unprivileged.shutdown()
+
+            let app = Database(pool: PGPool(config: appConfig, configuration: .init(maxConnections: 2)), rowLevelSecurity: true,
+                               liveData: LiveData.Options(replicationConfig: config))
+            await #expect(throws: RepositoryError.self) { _ = try await app.live.messages(inSession: alans.id, userId: ada.id) }
+            let live = try await app.live.messages(inSession: adas.id, userId: ada.id)
+            try await owner.messages.createMessage(content: "alan's", role: .user, sessionId: alans.id)
+            let message = try await owner.messages.createMessage(content: "ada's", role: .user, sessionId: adas.id)
+            #expect(try await Self.collect(live) { _ in true } == [.inserted(message)])
+            await app.shutdown()
+        }
+    }
 }
