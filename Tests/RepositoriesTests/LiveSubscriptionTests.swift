@@ -172,6 +172,29 @@ import Testing
         }
     }
 
+    @Test func aSessionGivenAwayWhileTheFeedReconnectsEndsTheSubscriptionWithNothingOfTheirs() async throws {
+        try await Self.database.with { db in
+            let ada = try await db.users.create(email: uniqueEmail("ada"))
+            let alan = try await db.users.create(email: uniqueEmail("alan"))
+            let session = try await db.sessions.createSession(userId: ada.id)
+            let live = try await db.live.messages(inSession: session.id, userId: ada.id)
+            let sessions = try await db.live.sessions(forUser: ada.id)
+            let before = try await db.messages.createMessage(content: "ada's", role: .user, sessionId: session.id)
+            // The message's transaction (which counts it on the session) has reached the feed.
+            _ = try await Self.collect(sessions) { _ in true }
+            let feed = try await db.live.changeFeed()
+            let pid = try #require(feed.backendPID)
+            _ = try await db.pool.query("SELECT pg_terminate_backend(\(pid))")
+            // Given away while the feed is away or just back: missed (the gap's check ends it)
+            // or seen (the transaction ends it); either way nothing of Alan's arrives.
+            _ = try await db.sessions.update(id: session.id, SessionUpdate(userId: .set(alan.id)))
+            try await db.messages.createMessage(content: "alan's", role: .user, sessionId: session.id)
+            let seen = try await Self.collect(live) { _ in false }
+            #expect(seen.first == .inserted(before))
+            #expect(seen.allSatisfy { $0.record == nil || $0.record == before })
+        }
+    }
+
     @Test func deletingTheSessionDeliversItsMessagesDeletesThenEnds() async throws {
         try await Self.database.with { db in
             let ada = try await db.users.create(email: uniqueEmail("ada"))
