@@ -8,6 +8,14 @@ import Testing
 /// rolled-back transactions or of the other user; access is checked at subscribe time and kept.
 @Suite struct LiveSubscriptionTests {
     static let database = ChatDatabase("live_subscriptions")
+    /// One `Database`, so one change feed, for the tests that leave the feed alone: as in an app
+    /// process, their subscriptions share it (and the suite takes one replication slot, not one
+    /// per test). Closed when the test process ends.
+    static let shared = Task { try await database.open() }
+
+    static func withShared<T>(_ body: (Database) async throws -> T) async throws -> T {
+        try await body(try await shared.value)
+    }
 
     /// Changes until `stop` says so; fails after a minute without it.
     static func collect<Record>(_ subscription: RecordSubscription<Record>,
@@ -73,7 +81,7 @@ import Testing
     static func ids<Record>(_ changes: [RecordChange<Record>]) -> Set<Record.ID> { Set(changes.compactMap { $0.record?.primaryKeyValue }) }
 
     @Test func twoUsersWritingConcurrentlyEachSeeExactlyTheirOwnChangesInCommitOrder() async throws {
-        try await Self.database.with { db in try await twoUsersWriteConcurrently(db) }
+        try await Self.withShared { db in try await twoUsersWriteConcurrently(db) }
     }
 
     func twoUsersWriteConcurrently(_ db: Database) async throws {
@@ -143,7 +151,7 @@ import Testing
     }
 
     @Test func aSubscriptionToAnotherUsersSessionIsRefused() async throws {
-        try await Self.database.with { db in
+        try await Self.withShared { db in
             let ada = try await db.users.create(email: uniqueEmail("ada"))
             let alan = try await db.users.create(email: uniqueEmail("alan"))
             let alansSession = try await db.sessions.createSession(userId: alan.id)
@@ -156,7 +164,7 @@ import Testing
     }
 
     @Test func aSessionGivenToAnotherUserEndsItsSubscriptionWithNothingOfTheirs() async throws {
-        try await Self.database.with { db in
+        try await Self.withShared { db in
             let ada = try await db.users.create(email: uniqueEmail("ada"))
             let alan = try await db.users.create(email: uniqueEmail("alan"))
             let session = try await db.sessions.createSession(userId: ada.id)
@@ -196,7 +204,7 @@ import Testing
     }
 
     @Test func deletingTheSessionDeliversItsMessagesDeletesThenEnds() async throws {
-        try await Self.database.with { db in
+        try await Self.withShared { db in
             let ada = try await db.users.create(email: uniqueEmail("ada"))
             let session = try await db.sessions.createSession(userId: ada.id)
             let live = try await db.live.messages(inSession: session.id, userId: ada.id)
@@ -208,7 +216,7 @@ import Testing
     }
 
     @Test func anUpdateLeavingLargeContentAloneStillDeliversTheWholeMessage() async throws {
-        try await Self.database.with { db in
+        try await Self.withShared { db in
             let ada = try await db.users.create(email: uniqueEmail("ada"))
             let session = try await db.sessions.createSession(userId: ada.id)
             let live = try await db.live.messages(inSession: session.id, userId: ada.id)
