@@ -24,7 +24,20 @@ public enum TestDatabase {
         defer { Task { await admin.close() } }
         try await ensureTemplate(admin: admin, server: server)
         let name = "pgkit_test_\(suite.lowercased())"
-        try await admin.executeScript("DROP DATABASE IF EXISTS \(PGQuery.quoteIdentifier(name)) WITH (FORCE)")
+        // FORCE ends sessions, not replication slots: a slot of an earlier run (a change feed's
+        // temporary slot whose process just exited, a persistent one a failed test left) goes first.
+        for attempt in 0..<100 {
+            try await admin.query("""
+                SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE database = \(name) AND active_pid IS NOT NULL
+                """)
+            try await admin.query("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = \(name) AND NOT active")
+            do {
+                try await admin.executeScript("DROP DATABASE IF EXISTS \(PGQuery.quoteIdentifier(name)) WITH (FORCE)")
+                break
+            } catch let error as PGError where error.sqlState == PGSQLState(rawValue: "55006") && attempt < 99 {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
         try await admin.executeScript("CREATE DATABASE \(PGQuery.quoteIdentifier(name)) TEMPLATE \(templateName)")
         return server.withDatabase(name)
     }

@@ -84,12 +84,14 @@ public struct PGRowChange: Sendable {
     /// The table.
     public var relation: PGRelation
     /// The row after an insert or update, decodable like a query's rows (generated models too).
-    /// Columns in `unchangedColumns` are NULL here.
+    /// Columns in `unchangedColumns` are NULL here; under `REPLICA IDENTITY FULL` the old row's
+    /// values fill them, so the row is complete.
     public var newRow: PGRow?
     /// The row before an update or delete: its key columns (the others NULL) or, with
     /// `REPLICA IDENTITY FULL`, all of it; nil on insert, and on update when the key did not change.
     public var oldRow: PGRow?
-    /// Columns an update left alone whose values the log does not repeat (large TOASTed values).
+    /// Columns an update left alone whose values the log does not repeat (large TOASTed values);
+    /// always empty under `REPLICA IDENTITY FULL`.
     public var unchangedColumns: [String]
     /// The transaction's id and commit position.
     public var xid: UInt32

@@ -90,6 +90,15 @@ struct PgOutputDecoder {
     }
 
     private func change(_ operation: PGRowChange.Operation, _ relation: PGRelation, new: [TupleValue]?, old: [TupleValue]?) throws(PGError) -> PGRowChange {
+        var new = new
+        if relation.replicaIdentity == .full, let old, var values = new {
+            // The whole old row is logged (TOASTed values inlined): what an update left alone
+            // and the log does not repeat is the old row's value.
+            for index in values.indices where index < old.count {
+                if case .unchanged = values[index] { values[index] = old[index] }
+            }
+            new = values
+        }
         let unchanged = new.map { values in
             zip(relation.columns, values).compactMap { column, value -> String? in
                 if case .unchanged = value { return column.name }

@@ -26,8 +26,9 @@ public struct CharacterFileRepository: Sendable {
     }
 
     public func find(sessionId: UUID) async throws -> CharacterFile? {
-        let rows = try await context.executor.query(
-            "SELECT \(unescaped: CharacterFile.selectList) FROM character_files WHERE session_id = \(sessionId)")
+        let rows = try await LiveReads.declaring([.rows(of: "character_files", where: [.equals("session_id", sessionId)])]) {
+            try await context.executor.query("SELECT \(unescaped: CharacterFile.selectList) FROM character_files WHERE session_id = \(sessionId)")
+        }
         return try rows.first.map(CharacterFile.init(row:))
     }
 

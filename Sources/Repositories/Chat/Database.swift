@@ -22,6 +22,9 @@ public final class Database: Sendable {
     /// Whether user-scoped calls set `pgkit.user_id` for row-level security.
     public let rowLevelSecurity: Bool
     private let repositories: ChatRepositories
+    /// Live subscriptions scoped to one user (`db.live.messages(inSession:userId:)`), over one
+    /// shared change feed; see `LiveData`.
+    public let live: LiveData
 
     public var users: UserRepository { repositories.users }
     public var sessions: SessionRepository { repositories.sessions }
@@ -32,21 +35,26 @@ public final class Database: Sendable {
 
     /// Wraps a pool. With `rowLevelSecurity`, every call that takes a user id runs in a
     /// transaction that sets `pgkit.user_id`, which the policies on user-owned tables read;
-    /// turn it on when connecting as the application role (see the README).
-    public init(pool: PGPool, rowLevelSecurity: Bool = false) {
+    /// turn it on when connecting as the application role (see the README). `liveData` says
+    /// where the change feed behind `live` and `observe` connects.
+    public init(pool: PGPool, rowLevelSecurity: Bool = false, liveData: LiveData.Options = LiveData.Options()) {
         self.pool = pool
         replicatedPool = nil
         self.rowLevelSecurity = rowLevelSecurity
-        repositories = ChatRepositories(RepositoryContext(executor: pool, setsCurrentUser: rowLevelSecurity))
+        let context = RepositoryContext(executor: pool, setsCurrentUser: rowLevelSecurity)
+        repositories = ChatRepositories(context)
+        live = LiveData(pool: pool, context: context, options: liveData)
     }
 
     /// A primary with read replicas: everything goes to the primary except what runs inside
     /// `readOnly`, which goes to a healthy replica (or the primary when none is).
-    public init(replicated: PGReplicatedPool, rowLevelSecurity: Bool = false) {
+    public init(replicated: PGReplicatedPool, rowLevelSecurity: Bool = false, liveData: LiveData.Options = LiveData.Options()) {
         pool = replicated.primary
         replicatedPool = replicated
         self.rowLevelSecurity = rowLevelSecurity
-        repositories = ChatRepositories(RepositoryContext(executor: replicated.primary, setsCurrentUser: rowLevelSecurity))
+        let context = RepositoryContext(executor: replicated.primary, setsCurrentUser: rowLevelSecurity)
+        repositories = ChatRepositories(context)
+        live = LiveData(pool: replicated.primary, context: context, options: liveData)
     }
 
     /// Runs reads on a replica, when there are replicas (round-robin among healthy ones, the
@@ -146,8 +154,10 @@ public final class Database: Sendable {
         }
     }
 
-    /// Closes every connection once in-flight work finishes.
+    /// Closes the change feed (ending every live subscription and query), then every
+    /// connection once in-flight work finishes.
     public func shutdown() async {
+        await live.close()
         if let replicatedPool { await replicatedPool.shutdown() } else { await pool.shutdown() }
     }
 }

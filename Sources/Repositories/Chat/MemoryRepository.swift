@@ -50,10 +50,12 @@ public struct MemoryRepository: Sendable {
     /// The memories nearest to `embedding` by Euclidean (L2) distance, nearest first (seed 002's
     /// `findSimilar`). Memories without an embedding are skipped.
     public func findSimilar(to embedding: Vector384, limit: Int = 5) async throws -> [Memory] {
-        let rows = try await context.executor.query("""
-            SELECT \(unescaped: Memory.selectList) FROM memories WHERE embedding IS NOT NULL
-            ORDER BY embedding <-> \(embedding) LIMIT \(Self.cap(limit))
-            """)
+        let rows = try await LiveReads.declaring([.table("memories")]) {
+            try await context.executor.query("""
+                SELECT \(unescaped: Memory.selectList) FROM memories WHERE embedding IS NOT NULL
+                ORDER BY embedding <-> \(embedding) LIMIT \(Self.cap(limit))
+                """)
+        }
         return try rows.map(Memory.init(row:))
     }
 
@@ -69,7 +71,14 @@ public struct MemoryRepository: Sendable {
         // calls) picks one strategy for all users, sorting a heavy user's every memory.
         settings["plan_cache_mode"] = "force_custom_plan"
         // READ ONLY: a connection lost at its COMMIT is a plain, retryable `.connectionLost`.
-        return try await context.executor.transaction(PGTransactionOptions(readOnly: true, settings: settings)) { connection in
+        let options = PGTransactionOptions(readOnly: true, settings: settings)
+        return try await LiveReads.declaring([.rows(of: "memories", where: [.equals("user_id", userId)])]) {
+            try await nearest(to: embedding, userId: userId, limit: limit, options: options)
+        }
+    }
+
+    private func nearest(to embedding: Vector384, userId: UUID, limit: Int, options: PGTransactionOptions) async throws -> [ScoredMemory] {
+        try await context.executor.transaction(options) { connection in
             // The vector is bound once and used twice ($1), so the server computes each returned
             // row's distance once and receives 1.5 KB instead of 3.
             let rows = try await connection.query("""

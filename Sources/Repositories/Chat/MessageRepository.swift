@@ -184,9 +184,11 @@ public struct MessageRepository: Sendable {
         if let sessionId { query.append(" AND m.session_id = \(sessionId)") }
         if let role { query.append(" AND m.role = \(role.rawValue)") }
         query.append(" ORDER BY rank DESC, m.created_at DESC LIMIT \(limit)")
-        return try await context.actingFor(userId) { scoped in
-            try await scoped.executor.query(query).map { row in
-                SearchResult(message: try Message(row: row), rank: try row.decode(Double.self, at: Message.columnNames.count))
+        return try await LiveReads.declaring(Self.readsOfUser(userId)) {
+            try await context.actingFor(userId) { scoped in
+                try await scoped.executor.query(query).map { row in
+                    SearchResult(message: try Message(row: row), rank: try row.decode(Double.self, at: Message.columnNames.count))
+                }
             }
         }
     }
@@ -197,7 +199,9 @@ public struct MessageRepository: Sendable {
     /// there are none; messages of every status count).
     public func messageCountsByRole(userId: UUID) async throws -> [MessageRole: Int] {
         // A checked query: queries/chat_aggregates.sql.
-        let rows = try await context.actingFor(userId) { scoped in try await scoped.executor.messageCountsByRole(userId: userId) }
+        let rows = try await LiveReads.declaring(Self.readsOfUser(userId)) {
+            try await context.actingFor(userId) { scoped in try await scoped.executor.messageCountsByRole(userId: userId) }
+        }
         var counts = Dictionary(uniqueKeysWithValues: MessageRole.allCases.map { ($0, 0) })
         for row in rows {
             if let role = MessageRole(rawValue: row.role) { counts[role] = Int(row.count) }
@@ -223,7 +227,7 @@ public struct MessageRepository: Sendable {
             ? "make_interval(secs => \(Double(timeZone.secondsFromGMT())))" : "\(timeZone.identifier)::text"
         let rows: PGQueryResult
         do {
-            rows = try await context.actingFor(userId) { scoped in
+            rows = try await LiveReads.declaring(Self.readsOfUser(userId)) { try await context.actingFor(userId) { scoped in
                 try await scoped.executor.query("""
                     SELECT (m.created_at AT TIME ZONE \(zone))::date AS day, count(*),
                            sum((m.metadata #>> '{tokens,prompt}')::int8)::int8, sum((m.metadata #>> '{tokens,completion}')::int8)::int8,
@@ -232,7 +236,7 @@ public struct MessageRepository: Sendable {
                     WHERE s.user_id = \(userId) AND m.metadata ? 'tokens'
                     GROUP BY day ORDER BY day
                     """)
-            }
+            } }
         } catch let error as PGError where error.sqlState == PGSQLState(rawValue: "22023") {
             throw RepositoryError.invalidFormat(field: "timeZone", value: timeZone.identifier)   // a zone the server does not know
         }
@@ -245,6 +249,12 @@ public struct MessageRepository: Sendable {
     public func delete(id: UUID) async throws { try await store.delete(id) }
 
     // MARK: Scoping and rules
+
+    /// What a read of `userId`'s messages reads, for live queries: their sessions, and the
+    /// messages (which the log cannot tie to a user without the session).
+    static func readsOfUser(_ userId: UUID) -> [PGTableRead] {
+        [.table("messages"), .rows(of: "sessions", where: [.equals("user_id", userId)])]
+    }
 
     /// Runs `body` acting for `userId` when one is given, directly otherwise.
     private func scoped<T>(_ userId: UUID?, _ body: (RepositoryContext) async throws -> T) async throws -> T {

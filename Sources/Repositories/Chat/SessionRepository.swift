@@ -31,6 +31,12 @@ public struct SessionRepository: Sendable {
 
     /// The session, only when it belongs to `userId`.
     public func find(id: UUID, userId: UUID) async throws -> Session? {
+        try await LiveReads.declaring([.rows(of: "sessions", where: [.equals("id", id)])]) {
+            try await findOwned(id: id, userId: userId)
+        }
+    }
+
+    private func findOwned(id: UUID, userId: UUID) async throws -> Session? {
         try await context.actingFor(userId) { scoped in
             let rows = try await scoped.executor.query(
                 "SELECT \(unescaped: Session.selectList) FROM sessions WHERE id = \(id) AND user_id = \(userId)")
@@ -87,7 +93,10 @@ public struct SessionRepository: Sendable {
         let query = Self.dashboardQuery(userId: userId, after: cursor.map { ($0.value, $0.key) }, limit: page.limit)
         let rows: PGQueryResult
         do {
-            rows = try await context.actingFor(userId) { scoped in try await scoped.executor.query(query) }
+            let reads: [PGTableRead] = [.rows(of: "sessions", where: [.equals("user_id", userId)]), .table("messages")]
+            rows = try await LiveReads.declaring(reads) {
+                try await context.actingFor(userId) { scoped in try await scoped.executor.query(query) }
+            }
         } catch let error as PGError where cursor != nil && error.sqlState?.errorClass == "22" {
             throw RepositoryError.invalidCursor
         }
@@ -168,6 +177,10 @@ public struct SessionRepository: Sendable {
     /// The message count of each of `userId`'s sessions (archived ones included), most
     /// messages first, ties newest session first.
     public func messageCounts(userId: UUID) async throws -> [MessageCount] {
+        try await LiveReads.declaring([.rows(of: "sessions", where: [.equals("user_id", userId)])]) { try await countMessages(userId: userId) }
+    }
+
+    private func countMessages(userId: UUID) async throws -> [MessageCount] {
         try await context.actingFor(userId) { scoped in
             try await scoped.executor.query("""
                 SELECT id, title, message_count::int8, last_message_at, is_archived FROM sessions

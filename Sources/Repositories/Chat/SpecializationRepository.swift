@@ -15,8 +15,9 @@ public struct SpecializationRepository: Sendable {
     public func find(id: UUID) async throws -> Specialization? { try await store.find(id) }
 
     public func find(name: String) async throws -> Specialization? {
-        let rows = try await context.executor.query(
-            "SELECT \(unescaped: Specialization.selectList) FROM specializations WHERE name = \(name)")
+        let rows = try await LiveReads.declaring([.rows(of: "specializations", where: [.equals("name", name)])]) {
+            try await context.executor.query("SELECT \(unescaped: Specialization.selectList) FROM specializations WHERE name = \(name)")
+        }
         return try rows.first.map(Specialization.init(row:))
     }
 

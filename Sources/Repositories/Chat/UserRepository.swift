@@ -30,8 +30,9 @@ public struct UserRepository: Sendable {
     }
 
     public func find(email: String) async throws -> User? {
-        let rows = try await context.executor.query(
-            "SELECT \(unescaped: User.selectList) FROM users WHERE email = \(email)::citext")
+        let rows = try await LiveReads.declaring([.table("users")]) {   // citext: compared case-insensitively
+            try await context.executor.query("SELECT \(unescaped: User.selectList) FROM users WHERE email = \(email)::citext")
+        }
         return try rows.first.map(User.init(row:))
     }
 

@@ -8,6 +8,8 @@ public struct Page<Record: Sendable>: Sendable {
     public let nextCursor: String?
 }
 
+extension Page: Equatable where Record: Equatable {}
+
 /// How to order and size a page. The limit is capped at 100.
 public struct PageRequest: Sendable {
     public static let maximumLimit = 100

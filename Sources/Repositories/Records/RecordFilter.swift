@@ -11,9 +11,13 @@ public struct RecordFilter: Sendable {
     /// Columns the filter fixes to one value (`equals`, joined by `&&`): an index that starts
     /// with them serves a sort on another column.
     var equalityColumns: Set<String> = []
+    /// Conditions every row the filter selects satisfies (what a live query re-runs for); empty
+    /// when it cannot say (any row may be selected).
+    var rowConditions: [PGRowCondition] = []
 
     public static func equals(_ column: String, _ value: some PGEncodable) -> RecordFilter {
-        RecordFilter(fragment: "\(identifier: column) = \(value)", columns: [column], equalityColumns: [column])
+        RecordFilter(fragment: "\(identifier: column) = \(value)", columns: [column], equalityColumns: [column],
+                     rowConditions: LiveReads.equals(column, value).map { [$0] } ?? [])
     }
 
     public static func notEquals(_ column: String, _ value: some PGEncodable) -> RecordFilter {
@@ -45,7 +49,7 @@ public struct RecordFilter: Sendable {
 
     public static func && (lhs: RecordFilter, rhs: RecordFilter) -> RecordFilter {
         RecordFilter(fragment: "(\(lhs.fragment)) AND (\(rhs.fragment))", columns: lhs.columns + rhs.columns,
-                     equalityColumns: lhs.equalityColumns.union(rhs.equalityColumns))
+                     equalityColumns: lhs.equalityColumns.union(rhs.equalityColumns), rowConditions: lhs.rowConditions + rhs.rowConditions)
     }
 
     public static func || (lhs: RecordFilter, rhs: RecordFilter) -> RecordFilter {

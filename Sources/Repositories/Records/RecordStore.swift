@@ -10,6 +10,11 @@ public struct RecordStore<Record: TableRecord>: Sendable {
 
     private var table: String { PGQuery.quoteIdentifier(Record.tableName) }
 
+    /// What a read with `filter` reads, for live queries.
+    private func read(_ filter: RecordFilter?) -> [PGTableRead] {
+        [.rows(of: Record.tableName, where: filter?.rowConditions ?? [])]
+    }
+
     /// Inserts a row and returns it as stored (defaults and triggers applied).
     public func insert(_ values: Record.Insert) async throws -> Record {
         let assignments = values.assignments
@@ -30,7 +35,9 @@ public struct RecordStore<Record: TableRecord>: Sendable {
     }
 
     public func find(_ id: Record.ID) async throws -> Record? {
-        let rows = try await executor.query("SELECT \(unescaped: Record.selectList) FROM \(unescaped: table) WHERE \(identifier: Record.primaryKey) = \(id)")
+        let rows = try await LiveReads.declaring(read(.equals(Record.primaryKey, id))) {
+            try await executor.query("SELECT \(unescaped: Record.selectList) FROM \(unescaped: table) WHERE \(identifier: Record.primaryKey) = \(id)")
+        }
         return try rows.first.map(Record.init(row:))
     }
 
@@ -67,7 +74,7 @@ public struct RecordStore<Record: TableRecord>: Sendable {
             try validate(filter.columns)
             query.append(" WHERE \(filter.fragment)")
         }
-        return try await executor.query(query).scalar(Int.self) ?? 0
+        return try await LiveReads.declaring(read(filter)) { try await executor.query(query).scalar(Int.self) ?? 0 }
     }
 
     /// A page of rows matching `filter`, ordered by `order` then the primary key, with keyset
@@ -81,8 +88,11 @@ public struct RecordStore<Record: TableRecord>: Sendable {
     /// to create (see `IndexCoverage`).
     public func list(where filter: RecordFilter? = nil, orderBy order: RecordOrder, page: PageRequest = PageRequest()) async throws -> Page<Record> {
         try validate([order.column] + (filter?.columns ?? []))
-        await IndexCoverage.shared.check(table: Record.tableName, equalityColumns: filter?.equalityColumns ?? [],
-                                         sortColumn: order.column, primaryKey: Record.primaryKey, executor: executor)
+        // The catalog is not data a live query depends on.
+        try await LiveReads.declaring([]) {
+            await IndexCoverage.shared.check(table: Record.tableName, equalityColumns: filter?.equalityColumns ?? [],
+                                             sortColumn: order.column, primaryKey: Record.primaryKey, executor: executor)
+        }
         var cursor: PageCursor?
         if let after = page.after {
             cursor = try PageCursor.decode(after)
@@ -95,7 +105,7 @@ public struct RecordStore<Record: TableRecord>: Sendable {
         let query = plan.query(selectList: Record.selectList, table: table, filter: filter?.fragment)
         let rows: PGQueryResult
         do {
-            rows = try await executor.query(query)
+            rows = try await LiveReads.declaring(read(filter)) { try await executor.query(query) }
         } catch let error as PGError where page.after != nil && error.sqlState?.errorClass == "22" {
             throw RepositoryError.invalidCursor
         }
