@@ -32,7 +32,9 @@ import Testing
 
     @Test func concurrentDeploysApplyEachMigrationExactlyOnce() async throws {
         let project = try await Project(database: "concurrent")
-        try project.write("0001_log.up.sql", "CREATE TABLE log (version int); SELECT pg_sleep(0.2);")
+        // Long enough that the second process starts while the first holds the lock, even when a
+        // loaded machine takes seconds to start a process.
+        try project.write("0001_log.up.sql", "CREATE TABLE log (version int); SELECT pg_sleep(2.5);")
         for version in 2...5 {
             try project.write(String(format: "%04d_step.up.sql", version), "INSERT INTO log VALUES (\(version)); SELECT pg_sleep(0.1);")
         }
@@ -199,9 +201,10 @@ import Testing
         let arguments = ["deploy", "--database-url", config.url, "--migrations", folder.path]
         let running = try CommandRun.startDBCtl(arguments)
         let admin = try await PGConnection.connect(config)
-        // Wait until the slow migration is running, then kill dbctl without warning.
-        for _ in 0..<200 {
-            let sleeping = try await admin.query("SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(3)'").scalar(Int.self) ?? 0
+        // Wait until the slow migration is running (starting dbctl can take seconds on a loaded
+        // machine), then kill dbctl without warning.
+        for _ in 0..<1200 {
+            let sleeping = try await admin.query("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query = 'SELECT pg_sleep(3)'").scalar(Int.self) ?? 0
             if sleeping > 0 { break }
             try await Task.sleep(for: .milliseconds(25))
         }
@@ -209,7 +212,7 @@ import Testing
         let killed = try await running.wait()
         #expect(killed.status == 128 + SIGKILL)
         // The server notices the dropped connection and rolls the migration back.
-        for _ in 0..<200 where try await admin.query("SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(3)'").scalar(Int.self) != 0 {
+        for _ in 0..<1200 where try await admin.query("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query = 'SELECT pg_sleep(3)'").scalar(Int.self) != 0 {
             try await Task.sleep(for: .milliseconds(25))
         }
         #expect(try await admin.query("SELECT to_regclass('second') IS NULL").scalar(Bool.self) == true)
