@@ -104,6 +104,28 @@ import Testing
 }
 
 @Suite(.serialized) struct DeadPeerTests {
+    @Test func aCancelThatReachesTheServerBeforeItsStatementIsSentAgain() async throws {
+        try await ServerFaultTests.withCluster { _, config in
+            let conn = try await PGConnection.connect(config)
+            let pid = try await conn.query("SELECT pg_backend_pid()").scalar(Int32.self)!
+            // The backend is stopped while it waits for a command: the statement sits in its
+            // socket, and the first cancel request is delivered to a backend that is still
+            // reading a command, which PostgreSQL ignores.
+            kill(pid_t(pid), SIGSTOP)
+            let started = ContinuousClock.now
+            let sleeper = Task { try await conn.query("SELECT pg_sleep(30)") }
+            try await Task.sleep(for: .milliseconds(300))
+            sleeper.cancel()
+            try await Task.sleep(for: .milliseconds(300))
+            kill(pid_t(pid), SIGCONT)
+            let error = await #expect(throws: PGError.self) { try await sleeper.value }
+            #expect(error?.sqlState == .queryCanceled, "\(String(describing: error))")
+            #expect(ContinuousClock.now - started < .seconds(15), "far short of the 30 s sleep")
+            #expect(try await conn.query("SELECT 1").scalar(Int.self) == 1)
+            await conn.close()
+        }
+    }
+
     @Test func aStoppedBackendGivesTheCallerATimeoutNotAHang() async throws {
         try await ServerFaultTests.withCluster { _, config in
             var limited = config

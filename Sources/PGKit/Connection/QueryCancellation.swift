@@ -45,7 +45,15 @@ final class QueryCancellation: Sendable {
         var cancelStartedAt: ContinuousClock.Instant?
         /// The socket was shut after a timeout: nothing will run on it, so nothing waits.
         var socketShut = false
+        /// The caller cancelled the running job, and when the last cancel request for it went
+        /// out: the server drops a request that arrives before its backend has read the
+        /// statement, so one is sent again while the job still runs.
+        var callerCancelled: (job: UInt64, lastSent: ContinuousClock.Instant)?
     }
+
+    /// How long a statement the caller cancelled may go on running before the cancel request
+    /// is sent again (the first may have reached the server before the statement did).
+    static let cancelRepeatInterval: Duration = .seconds(1)
 
     private let state = Mutex(State())
     /// The per-statement limit (`PGConfig.queryTimeout`), and the socket to shut when the
@@ -140,11 +148,20 @@ final class QueryCancellation: Sendable {
 
     /// Called by `QueryDeadlineMonitor`: past the deadline, cancels the statement; if the server
     /// still has not answered a grace period later, shuts the socket so libpq's wait ends, and
-    /// remembers that the statement timed out. Never blocks beyond a lock held for a few
+    /// remembers that the statement timed out. A statement its caller cancelled that still runs
+    /// a second later gets the cancel request again. Never blocks beyond a lock held for a few
     /// instructions.
     func enforceDeadline(now: ContinuousClock.Instant) {
         enum Action { case cancel(UInt64), shutSocket }
         let action = state.withLock { state -> Action? in
+            if let cancelled = state.callerCancelled {
+                if state.runningJob != cancelled.job {
+                    state.callerCancelled = nil
+                } else if now - cancelled.lastSent >= Self.cancelRepeatInterval, !state.cancelInFlight {
+                    state.callerCancelled = (cancelled.job, now)
+                    return .cancel(cancelled.job)
+                }
+            }
             guard let job = state.runningJob, let deadline = state.deadline, let limit = state.limit, now >= deadline else { return nil }
             if !state.cancelSent {
                 state.cancelSent = true
@@ -167,7 +184,10 @@ final class QueryCancellation: Sendable {
     /// Cancels `job` on the server if it runs, or keeps it from starting if it is still queued.
     func cancel(_ job: UInt64) {
         let isRunning = state.withLock { state -> Bool in
-            if state.runningJob == job { return true }
+            if state.runningJob == job {
+                state.callerCancelled = (job, .now)
+                return true
+            }
             state.cancelledBeforeStart.insert(job)
             return false
         }
