@@ -9,15 +9,17 @@ final class ChangeStreamReader: ReplicationSink, @unchecked Sendable {
     private var decoder: PgOutputDecoder
     private let channel: ChangeStreamChannel
     private let progress: ChangeStreamProgress
+    private let instruments: ChangeStreamInstruments?
     /// Inside a transaction that the consumer already has: drop its messages.
     private var skipping = false
     /// Inside a transaction whose begin was queued and whose commit was not.
     private var inTransaction = false
 
-    init(context: PGDecodingContext, channel: ChangeStreamChannel, progress: ChangeStreamProgress) {
+    init(context: PGDecodingContext, channel: ChangeStreamChannel, progress: ChangeStreamProgress, instruments: ChangeStreamInstruments?) {
         decoder = PgOutputDecoder(context: context)
         self.channel = channel
         self.progress = progress
+        self.instruments = instruments
     }
 
     var shouldStop: Bool { progress.isClosed || channel.isCancelled }
@@ -41,6 +43,7 @@ final class ChangeStreamReader: ReplicationSink, @unchecked Sendable {
         while true {
             switch channel.push(event, timeout: 1) {
             case .queued:
+                instruments?.count(event)
                 if case .commit(let commit) = event {
                     inTransaction = false
                     progress.queued(commit.endLSN)
