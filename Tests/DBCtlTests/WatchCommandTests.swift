@@ -156,7 +156,7 @@ import Testing
         let conn = try await PGConnection.connect(config)
         try await conn.executeScript("CREATE TABLE lagging (id int PRIMARY KEY, body text)")
         let errors = FileManager.default.temporaryDirectory.appendingPathComponent("watch-lag-\(UUID().uuidString).txt")
-        FileManager.default.createFile(atPath: errors.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errors) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandRun.dbctlPath)

@@ -40,10 +40,11 @@ final class ChangeStreamReader: ReplicationSink, @unchecked Sendable {
         default:
             if skipping { return true }
         }
+        // Counted before it is handed over: a consumer that has it sees it counted.
+        instruments?.count(event)
         while true {
             switch channel.push(event, timeout: 1) {
             case .queued:
-                instruments?.count(event)
                 if case .commit(let commit) = event {
                     inTransaction = false
                     progress.queued(commit.endLSN)

@@ -26,7 +26,7 @@ struct ByteSizeArgument: ExpressibleByArgument, Equatable {
     static func describe(_ bytes: Int64) -> String {
         for (unit, scale) in [("TB", 1 << 40), ("GB", 1 << 30), ("MB", 1 << 20), ("kB", 1 << 10)] as [(String, Int64)] where bytes >= scale {
             let value = Double(bytes) / Double(scale)
-            return value == value.rounded() ? "\(Int64(value))\(unit)" : String(format: "%.1f%@", value, unit)
+            return (value == value.rounded() ? "\(Int64(value))" : String(format: "%.1f", value)) + unit
         }
         return "\(bytes) bytes"
     }
