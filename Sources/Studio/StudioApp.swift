@@ -13,7 +13,8 @@ public struct StudioApp: Sendable {
     let publication: String?
 
     /// The studio for `config`'s database. Live refresh reads `publication`; nil: `dbctl_watch`
-    /// (every table), created when missing if the role may, else a publication that exists.
+    /// if it exists, else `dbctl_studio` (made for the tables the role owns that have a primary
+    /// key or replica identity), else a publication that exists.
     public init(config: PGConfig, readOnly: Bool, publication: String? = nil) {
         self.config = config
         self.readOnly = readOnly

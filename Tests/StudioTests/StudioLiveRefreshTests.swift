@@ -144,14 +144,21 @@ import Testing
         let writer = try await PGConnection.connect(config)
         try await writer.executeScript("""
             CREATE TABLE notes (id int PRIMARY KEY, body text);
-            INSERT INTO notes VALUES (1, 'first'), (2, 'second'), (3, 'third')
+            INSERT INTO notes VALUES (1, 'first'), (2, 'second'), (3, 'third');
+            CREATE TABLE unkeyed (body text); INSERT INTO unkeyed VALUES ('no key')
             """)
         try await start(config)
         defer { killSession() }
         #expect(try await waitFor { $0.contains("notes (3 rows)") && $0.contains("second") })
-        let live = try await waitFor(seconds: 150) { $0.split(separator: "\n").contains { $0.hasSuffix("read-write · live") } }
+        _ = try await waitFor(seconds: 150) { $0.split(separator: "\n").contains { $0.hasSuffix("read-write · live") || $0.hasSuffix("not live") } }
+        let live = try await screen().split(separator: "\n").contains { $0.hasSuffix("read-write · live") }
         let screenNow = try await screen()
         #expect(live, "live refresh is on: \(screenNow)")
+        // Its publication leaves out the table without a key, whose updates and deletes go on
+        // working (a publication for every table would make them fail).
+        let published = try await writer.query("SELECT tablename::text FROM pg_publication_tables WHERE pubname = 'dbctl_studio'")
+        #expect(try published.map { try $0.decode(String.self, at: 0) } == ["notes"])
+        try await writer.execute("UPDATE unkeyed SET body = 'still updatable'")
         try await keys("Tab", "j", "l")  // the grid, the row with id 2, its body
 
         try await writer.execute("INSERT INTO notes VALUES (0, 'inserted from elsewhere')")
@@ -173,6 +180,10 @@ import Testing
         try await keys("Escape")
         #expect(try await waitFor { $0.contains("changed during the edit") }, "the refresh runs once the edit is closed")
 
+        // The table left out says so.
+        try await keys("Tab", "j")
+        let saysOutside = try await waitFor { $0.contains("live refresh off here: unkeyed is not in dbctl_studio") }
+        #expect(saysOutside)
         try await keys("q")
         #expect(try await waitFor { $0.contains("STUDIO-EXITED-0") })
         // The studio's temporary slot went with it.
@@ -183,6 +194,15 @@ import Testing
             try await Task.sleep(for: .milliseconds(100))
         }
         #expect(slots == 0)
+
+        // A table made since: the next studio adds it to its publication.
+        try await writer.executeScript("CREATE TABLE later (id int PRIMARY KEY)")
+        _ = try await tmux(["kill-session", "-t", session])
+        try await start(config)
+        _ = try await waitFor(seconds: 150) { $0.split(separator: "\n").contains { $0.hasSuffix("read-write · live") || $0.hasSuffix("not live") } }
+        let extended = try await writer.query("SELECT tablename::text FROM pg_publication_tables WHERE pubname = 'dbctl_studio' ORDER BY 1")
+        #expect(try extended.map { try $0.decode(String.self, at: 0) } == ["later", "notes"])
+        try await keys("q")
         await writer.close()
     }
 

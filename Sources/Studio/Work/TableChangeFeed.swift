@@ -9,9 +9,10 @@ import Synchronization
 /// logical, no REPLICATION, no publication and no right to create one), it says why and the
 /// studio works without it.
 final class TableChangeFeed: Sendable {
-    /// The publication for every table that `dbctl watch` uses too; created when missing, which
-    /// takes a superuser.
-    static let defaultPublication = "dbctl_watch"
+    /// `dbctl watch`'s publication for every table: read when it exists.
+    static let watchPublication = "dbctl_watch"
+    /// The studio's own publication, for the tables it can publish without side effects.
+    static let studioPublication = "dbctl_studio"
 
     private struct Shared {
         var status: LiveRefresh = .starting
@@ -26,7 +27,8 @@ final class TableChangeFeed: Sendable {
     private init() {}
 
     /// Starts following committed changes for `config`'s database, reading `publication`
-    /// (nil: `dbctl_watch`, created if missing, else a publication that exists).
+    /// (nil: `dbctl_watch` if it exists, else `dbctl_studio`, made for the tables the role owns
+    /// that have a primary key or replica identity, else a publication that exists).
     static func start(_ config: PGConfig, publication: String?) -> TableChangeFeed {
         let feed = TableChangeFeed()
         let task = Task { await feed.run(config, publication: publication) }
@@ -111,7 +113,11 @@ final class TableChangeFeed: Sendable {
     }
 
     /// Checks what streaming needs and finds the publication; nil (with the status set) when
-    /// something is missing.
+    /// something is missing. In order: `publication` when given; `dbctl_watch` (every table)
+    /// when it exists; `dbctl_studio`, created for (or extended to) the tables of `public` the
+    /// role owns that have a replica identity, never for every table: a publication for every
+    /// table makes UPDATE and DELETE fail on tables without a primary key; else the publication
+    /// with the most tables.
     private static func prepare(_ config: PGConfig, publication: String?,
                                 report: (LiveRefresh) -> Void) async throws -> (publication: String, tables: Set<String>?)? {
         try await PGConnection.withConnection(config) { conn in
@@ -127,29 +133,58 @@ final class TableChangeFeed: Sendable {
                 report(.off(reason: "role \(role) has no REPLICATION attribute"))
                 return nil
             }
-            let name = publication ?? defaultPublication
-            if try await conn.query("SELECT 1 FROM pg_publication WHERE pubname = \(name)").count == 0 {
-                guard publication == nil else {
-                    report(.off(reason: "no publication \(name)"))
+            func exists(_ name: String) async throws -> Bool {
+                try await conn.query("SELECT 1 FROM pg_publication WHERE pubname = \(name)").count == 1
+            }
+            if let publication {
+                guard try await exists(publication) else {
+                    report(.off(reason: "no publication \(publication)"))
                     return nil
                 }
-                do {
-                    try await PGChangeStream.createPublication(name, tables: nil, on: conn)
-                } catch let error as PGError where error.sqlState == .insufficientPrivilege {
-                    // Not a superuser: any publication there is will do for its tables.
-                    guard let other = try await conn.query("""
-                        SELECT p.pubname::text FROM pg_publication p
-                        ORDER BY p.puballtables DESC,
-                                 (SELECT count(*) FROM pg_publication_tables t WHERE t.pubname = p.pubname) DESC, p.pubname
-                        LIMIT 1
-                        """).scalar(String.self) else {
-                        report(.off(reason: "no publication, and creating \(name) for every table takes a superuser"))
-                        return nil
-                    }
-                    return (other, try await tables(of: other, on: conn))
-                }
+                return (publication, try await tables(of: publication, on: conn))
             }
-            return (name, try await tables(of: name, on: conn))
+            if try await exists(watchPublication) { return (watchPublication, try await tables(of: watchPublication, on: conn)) }
+            let publishable = Set(try await conn.query("""
+                SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = 'public' AND c.relkind = 'r' AND NOT c.relispartition
+                  AND pg_has_role(c.relowner, 'USAGE')
+                  AND (c.relreplident IN ('f', 'i')
+                       OR (c.relreplident = 'd' AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)))
+                """).map { try $0.decode(String.self, at: 0) })
+            do {
+                if try await exists(studioPublication) {
+                    let missing = publishable.subtracting(try await tables(of: studioPublication, on: conn) ?? publishable)
+                    if !missing.isEmpty {
+                        let list = missing.sorted().map(PGQuery.quoteIdentifier).joined(separator: ", ")
+                        let sql: String = "ALTER PUBLICATION \(PGQuery.quoteIdentifier(studioPublication)) ADD TABLE \(list)"
+                        try await conn.execute(PGQuery(sql))
+                    }
+                    return (studioPublication, try await tables(of: studioPublication, on: conn))
+                }
+                if !publishable.isEmpty {
+                    let list = publishable.sorted().map(PGQuery.quoteIdentifier).joined(separator: ", ")
+                    do {
+                        let sql: String = "CREATE PUBLICATION \(PGQuery.quoteIdentifier(studioPublication)) FOR TABLE \(list)"
+                        try await conn.execute(PGQuery(sql))
+                    } catch let error as PGError where error.sqlState == PGSQLState(rawValue: "42710") || error.sqlState == PGSQLState(rawValue: "23505") {
+                        // Another studio created it meanwhile.
+                    }
+                    return (studioPublication, try await tables(of: studioPublication, on: conn))
+                }
+            } catch let error as PGError where error.sqlState == .insufficientPrivilege {
+                // Not allowed here: any publication there is will do for its tables.
+            }
+            if try await exists(studioPublication) { return (studioPublication, try await tables(of: studioPublication, on: conn)) }
+            guard let other = try await conn.query("""
+                SELECT p.pubname::text FROM pg_publication p
+                ORDER BY p.puballtables DESC,
+                         (SELECT count(*) FROM pg_publication_tables t WHERE t.pubname = p.pubname) DESC, p.pubname
+                LIMIT 1
+                """).scalar(String.self) else {
+                report(.off(reason: "no publication, and \(role) may not create \(studioPublication) (it takes CREATE on the database and owning the tables)"))
+                return nil
+            }
+            return (other, try await tables(of: other, on: conn))
         }
     }
 

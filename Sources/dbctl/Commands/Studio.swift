@@ -9,9 +9,9 @@ struct StudioCommand: AsyncParsableCommand {
         discussion: """
             Press ? inside for every key. Edits show their SQL and run in a transaction after you confirm. \
             The open table refreshes by itself when changes to it are committed (a change stream on a temporary \
-            slot: needs wal_level=logical and a role with REPLICATION; reads the publication dbctl_watch, \
-            created when missing if the role may, else a publication that exists); the status line says \
-            why when it cannot.
+            slot: needs wal_level=logical and a role with REPLICATION; reads the publication dbctl_watch if it \
+            exists, else dbctl_studio, created for the tables the role owns that have a primary key or replica \
+            identity, else a publication that exists); the status line says why when it cannot.
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -19,7 +19,7 @@ struct StudioCommand: AsyncParsableCommand {
     @Flag(help: "Browse only: editing, inserting and deleting are off, and SQL runs read-only.")
     var readOnly = false
 
-    @Option(name: .customLong("publication"), help: ArgumentHelp("The publication live refresh reads. Default: dbctl_watch (every table).", valueName: "name"))
+    @Option(name: .customLong("publication"), help: ArgumentHelp("The publication live refresh reads. Default: dbctl_watch if it exists, else dbctl_studio.", valueName: "name"))
     var publication: String?
 
     func run() async throws {
