@@ -2,7 +2,7 @@
  * The benchmark floor: docs/BENCHMARK_WORKLOADS.md in plain C over libpq, binary format,
  * prepared statements, the same data (SplitMix64, seed 42) and the same decoding work as the
  * Swift side. Prints one JSON line per result.
- *   bench-libpq <conninfo> W1|W2|W3|W4|W5
+ *   bench-libpq <conninfo> W1|W2|W3|W4|W5|W6|R1 (R1 is in realtime.c)
  */
 #include <libpq-fe.h>
 #include <pthread.h>
@@ -551,8 +551,10 @@ static void w5(const char *conninfo) {
     PQfinish(conn);
 }
 
+void r1(const char *conninfo);  /* realtime.c */
+
 int main(int argc, char **argv) {
-    if (argc != 3) { fprintf(stderr, "usage: bench-libpq CONNINFO W1|W2|W3|W4|W5|W6\n"); return 2; }
+    if (argc != 3) { fprintf(stderr, "usage: bench-libpq CONNINFO W1|W2|W3|W4|W5|W6|R1\n"); return 2; }
     const char *w = argv[2];
     if (!strcmp(w, "W1")) w1(argv[1]);
     else if (!strcmp(w, "W2")) w2(argv[1]);
@@ -560,6 +562,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(w, "W4")) w4(argv[1]);
     else if (!strcmp(w, "W5")) w5(argv[1]);
     else if (!strcmp(w, "W6")) w6(argv[1]);
+    else if (!strcmp(w, "R1")) r1(argv[1]);
     else { fprintf(stderr, "unknown workload %s\n", w); return 2; }
     fflush(stdout);
     return 0;

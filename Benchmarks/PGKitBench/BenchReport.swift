@@ -24,8 +24,10 @@ enum BenchReport {
             for metric in Set(c.keys).union(pgkit.keys).sorted() {
                 let left = c[metric].map(median), right = pgkit[metric].map(median)
                 let ratio = (left != nil && right != nil && left! > 0) ? String(format: "%.2f", right! / left!) : "-"
-                let cells = [workload.padding(8), metric.padding(17), (left.map { String(format: "%.1f", $0) } ?? "-").leftPadding(10),
-                             (right.map { String(format: "%.1f", $0) } ?? "-").leftPadding(10), ratio.leftPadding(7)]
+                // Small values (R1's latencies in ms) keep three decimals.
+                func shown(_ value: Double?) -> String { value.map { String(format: abs($0) < 10 ? "%.3f" : "%.1f", $0) } ?? "-" }
+                let cells = [workload.padding(8), metric.padding(17), shown(left).leftPadding(10),
+                             shown(right).leftPadding(10), ratio.leftPadding(7)]
                 print(cells.joined(separator: "  "))
             }
         }

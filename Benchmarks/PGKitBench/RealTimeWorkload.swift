@@ -4,8 +4,9 @@ import PGKit
 /// R1: real time. Latency from a client's statement to the event in a consumer, one at a time
 /// (p50, p99 over 500 each), for NOTIFY through `PGListener` and for an INSERT through
 /// `PGChangeStream`; then sustained changes per second through the stream while 20,000 rows
-/// are loaded with COPY in batches of 1,000. The writes commit with synchronous_commit=on. No C
-/// counterpart.
+/// are loaded with COPY in batches of 1,000. The writes commit with synchronous_commit=on. The
+/// C side (Benchmarks/LibPQBaseline/realtime.c) does the same over libpq for NOTIFY and through
+/// pg_recvlogical (pgoutput, the same options) for the stream.
 enum RealTimeWorkload {
     static func run(_ config: PGConfig) async throws {
         let conn = try await PGConnection.connect(config)

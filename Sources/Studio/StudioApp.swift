@@ -4,15 +4,26 @@ import PGKit
 /// Runs the studio: draws the state, reads keys, and performs the effects the state asks for
 /// (loading pages, running confirmed SQL in a transaction, exporting) in a task of their own,
 /// so the screen stays live while the database works: the status line shows what runs and for
-/// how long, and Esc or Ctrl-C cancels it on the server.
+/// how long, and Esc or Ctrl-C cancels it on the server. Committed changes to the open table
+/// (from other sessions too) refresh it, through a change stream on a temporary slot, unless
+/// the server or the role cannot stream, which the status line then says.
 public struct StudioApp: Sendable {
     let config: PGConfig
     let readOnly: Bool
+    let publication: String?
 
-    public init(config: PGConfig, readOnly: Bool) {
+    /// The studio for `config`'s database. Live refresh reads `publication`; nil: `dbctl_watch`
+    /// if it exists, else `dbctl_studio` (made for the tables the role owns that have a primary
+    /// key or replica identity), else a publication that exists.
+    public init(config: PGConfig, readOnly: Bool, publication: String? = nil) {
         self.config = config
         self.readOnly = readOnly
+        self.publication = publication
     }
+
+    /// The least time between two refreshes of the open table, so a burst of commits costs a
+    /// few page loads, not one each.
+    static let refreshInterval = Duration.milliseconds(250)
 
     public func run() async throws {
         let connection = try await PGConnection.connect(config)
@@ -28,6 +39,9 @@ public struct StudioApp: Sendable {
         var state = StudioState(tables: try await StudioCatalog.tables(on: connection), readOnly: readOnly)
         let terminal = try RawTerminal()
         defer { terminal.restore() }
+        let feed = TableChangeFeed.start(config, publication: publication)
+        defer { Task { await feed.close() } }
+        var lastRefresh = ContinuousClock.now - Self.refreshInterval
         var running: RunningWork?
         if let effect = state.selectTable(0) { running = start(effect, before: state, state, work) }
         state.focus = .sidebar
@@ -47,7 +61,19 @@ public struct StudioApp: Sendable {
                     dirty = true
                 }
             }
-            state.isWaiting = running != nil
+            if feed.status != state.liveRefresh {
+                state.liveRefresh = feed.status
+                dirty = true
+            }
+            let changed = feed.takeChanges()
+            if !changed.isEmpty { state.noteChanges(to: changed) }
+            if running == nil, typed.isEmpty, ContinuousClock.now - lastRefresh >= Self.refreshInterval,
+               let effect = state.refreshIfDue() {
+                lastRefresh = .now
+                running = start(effect, before: state, state, work)
+            }
+            // A refresh keeps the rows on screen until the new ones are in: no "loading".
+            state.isWaiting = running.map { !$0.isRefresh } ?? false
             if dirty || terminal.takeResize() {
                 let size = terminal.size
                 let renderer = StudioRenderer(width: size.width, height: size.height, databaseName: config.database ?? "", role: role)
@@ -103,7 +129,9 @@ public struct StudioApp: Sendable {
     }
 
     func start(_ effect: StudioState.Effect, before: StudioState, _ state: StudioState, _ work: StudioWork) -> RunningWork {
-        RunningWork.start(effect.label(table: state.table?.name), before: before) { try await work.perform(effect, state) }
+        RunningWork.start(effect.label(table: state.table?.name), before: before, isRefresh: effect == .refreshPage) {
+            try await work.perform(effect, state)
+        }
     }
 
     /// Applies finished work; a failure or a cancel returns to the view before the key.
@@ -111,6 +139,11 @@ public struct StudioApp: Sendable {
         switch outcome {
         case .success(let change):
             change(&state)
+        case .failure(let error) where work.isRefresh:
+            // Keys applied while it ran stay; the rows shown are the ones before.
+            state.message = work.isCancelled || Self.isCancellation(error)
+                ? "cancelled refreshing; the rows shown may be out of date"
+                : "refreshing failed: " + "\(error)".replacingOccurrences(of: "\n", with: " ")
         case .failure(let error):
             let seconds = StudioActivity(label: "", elapsedTenths: Int(work.elapsed / .milliseconds(100))).elapsedText
             state = work.before

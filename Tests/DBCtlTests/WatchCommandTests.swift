@@ -147,4 +147,49 @@ import Testing
         let duplicates = repeated.count
         print("dbctl watch resume: \(before.count) printed before SIGKILL, \(duplicates) printed again after the restart")
     }
+
+    /// A watcher whose output nobody reads (its pipe full, as behind a slow `| consumer`) holds
+    /// its slot back while the server writes on: it warns on standard error once the slot is
+    /// past --warn-lag, and says so when it has caught up after the output is read again.
+    @Test func aWatcherBehindItsServerWarnsThatTheSlotLagsAndWhenItCaughtUp() async throws {
+        let config = try await TestDatabase.create("dbctl_watch_lag")
+        let conn = try await PGConnection.connect(config)
+        try await conn.executeScript("CREATE TABLE lagging (id int PRIMARY KEY, body text)")
+        let errors = FileManager.default.temporaryDirectory.appendingPathComponent("watch-lag-\(UUID().uuidString).txt")
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errors) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandRun.dbctlPath)
+        process.arguments = ["watch", "lagging", "--warn-lag", "1MB", "--database-url", config.url]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = try FileHandle(forWritingTo: errors)
+        try process.run()
+        func errorOutput() -> String { (try? String(contentsOf: errors, encoding: .utf8)) ?? "" }
+        func waitForErrors(_ text: String, within limit: Duration = .seconds(60)) async throws -> Bool {
+            let deadline = ContinuousClock.now + limit
+            while ContinuousClock.now < deadline {
+                if errorOutput().contains(text) { return true }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            return false
+        }
+        #expect(try await waitForErrors("Watching ", within: .seconds(150)))
+        // About 8 MB of WAL in transactions of 500 rows; the pipe (64 kB) holds a few hundred lines.
+        for batch in 0..<16 {
+            try await conn.execute("INSERT INTO lagging SELECT g, repeat('x', 1000) FROM generate_series(\(Int32(batch * 500)), \(Int32(batch * 500 + 499))) g")
+        }
+        let warned = try await waitForErrors("warning: slot dbctl_watch_")
+        #expect(warned, "standard error: \(errorOutput())")
+        #expect(errorOutput().contains("behind the server's WAL (--warn-lag 1MB)"))
+        // Read the output again: the watcher catches up and says so.
+        output.fileHandleForReading.readabilityHandler = { _ = $0.availableData }
+        let caughtUp = try await waitForErrors("caught up")
+        #expect(caughtUp, "standard error: \(errorOutput())")
+        process.interrupt()
+        for _ in 0..<100 where process.isRunning { try await Task.sleep(for: .milliseconds(100)) }
+        output.fileHandleForReading.readabilityHandler = nil
+        #expect(!process.isRunning && process.terminationStatus == 0)
+        await conn.close()
+    }
 }

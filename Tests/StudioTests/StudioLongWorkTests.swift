@@ -59,12 +59,14 @@ import Testing
 
     func killSession() { Task { _ = try? await CommandRun.run("/usr/bin/tmux", ["kill-session", "-t", session], in: Self.workingDirectory) } }
 
-    /// Backends on `database` doing something (or waiting), other than the asking one.
+    /// Backends on `database` doing something (or waiting), other than the asking one and the
+    /// studio's live-refresh walsender (always active while it streams).
     func busyBackends(_ config: PGConfig) async throws -> Int {
         try await PGConnection.withConnection(config) {
             try await $0.query("""
                 SELECT count(*) FROM pg_stat_activity
                 WHERE datname = current_database() AND pid <> pg_backend_pid() AND state NOT IN ('idle')
+                  AND backend_type <> 'walsender'
                 """).scalar(Int.self) ?? -1
         }
     }
@@ -153,7 +155,10 @@ import Testing
         #expect(try await screen().contains("a_first (0 rows)"), "back on the view before the key")
         // Only the lock holder is left: idle in its transaction, not active.
         let waiting = try await PGConnection.withConnection(config) {
-            try await $0.query("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()").scalar(Int.self)
+            try await $0.query("""
+                SELECT count(*) FROM pg_stat_activity
+                WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid() AND backend_type <> 'walsender'
+                """).scalar(Int.self)
         }
         #expect(waiting == 0, "the studio's statement is gone from the server")
         try await keys("C-c")

@@ -9,15 +9,17 @@ final class ChangeStreamReader: ReplicationSink, @unchecked Sendable {
     private var decoder: PgOutputDecoder
     private let channel: ChangeStreamChannel
     private let progress: ChangeStreamProgress
+    private let instruments: ChangeStreamInstruments?
     /// Inside a transaction that the consumer already has: drop its messages.
     private var skipping = false
     /// Inside a transaction whose begin was queued and whose commit was not.
     private var inTransaction = false
 
-    init(context: PGDecodingContext, channel: ChangeStreamChannel, progress: ChangeStreamProgress) {
+    init(context: PGDecodingContext, channel: ChangeStreamChannel, progress: ChangeStreamProgress, instruments: ChangeStreamInstruments?) {
         decoder = PgOutputDecoder(context: context)
         self.channel = channel
         self.progress = progress
+        self.instruments = instruments
     }
 
     var shouldStop: Bool { progress.isClosed || channel.isCancelled }
@@ -38,6 +40,8 @@ final class ChangeStreamReader: ReplicationSink, @unchecked Sendable {
         default:
             if skipping { return true }
         }
+        // Counted before it is handed over: a consumer that has it sees it counted.
+        instruments?.count(event)
         while true {
             switch channel.push(event, timeout: 1) {
             case .queued:

@@ -50,12 +50,17 @@ public final class PGChangeStream: AsyncSequence, Sendable {
         /// Values in binary, decoded by PGKit's codecs (the default); false: as the server's
         /// text (`PGRow.text(at:)`), for showing any type.
         public var binaryValues: Bool
+        /// How often the slot's lag is read from the server for `pgkit_change_stream_lag_bytes`
+        /// (on a connection opened for it; only when a metrics backend records).
+        public var lagSampleInterval: Duration
 
-        /// A persistent slot, 1,000 queued events, a status update every 10 s, binary values.
+        /// A persistent slot, 1,000 queued events, a status update every 10 s, binary values,
+        /// the lag sampled every 10 s.
         public init(temporarySlot: Bool = false, startAfter: PGLSN? = nil, bufferCapacity: Int = 1_000,
                     statusInterval: Duration = .seconds(10), backoff: PGReconnectBackoff = PGReconnectBackoff(),
-                    binaryValues: Bool = true) {
+                    binaryValues: Bool = true, lagSampleInterval: Duration = .seconds(10)) {
             self.binaryValues = binaryValues
+            self.lagSampleInterval = lagSampleInterval
             self.temporarySlot = temporarySlot
             self.startAfter = startAfter
             self.bufferCapacity = bufferCapacity
@@ -74,6 +79,7 @@ public final class PGChangeStream: AsyncSequence, Sendable {
     private let logger: Logger
     private let channel: ChangeStreamChannel
     private let progress: ChangeStreamProgress
+    private let instruments: ChangeStreamInstruments?
     private let wake = WakePipe()
     private let state = Mutex(State())
 
@@ -92,6 +98,7 @@ public final class PGChangeStream: AsyncSequence, Sendable {
         self.logger = logger
         channel = ChangeStreamChannel(capacity: options.bufferCapacity)
         progress = ChangeStreamProgress(startAfter: options.startAfter ?? .zero)
+        instruments = ChangeStreamInstruments.make(for: config, slot: slot)
     }
 
     /// Checks the server (`wal_level=logical`, the publication), creates the slot if it is
@@ -101,6 +108,7 @@ public final class PGChangeStream: AsyncSequence, Sendable {
         let stream = PGChangeStream(config: config, slot: slot, publication: publication, options: options, logger: logger)
         let opened = try await stream.open()
         Task { await stream.run(opened) }
+        if let instruments = stream.instruments { Task { await stream.sampleLag(into: instruments) } }
         return stream
     }
 
@@ -247,6 +255,7 @@ public final class PGChangeStream: AsyncSequence, Sendable {
                 do {
                     opened = try await open()
                     state.withLock { $0.reconnections += 1 }
+                    instruments?.countReconnection()
                     logger.info("change stream reconnected", metadata: ["slot": "\(slot)", "attempts": "\(attempt)"])
                     attempt = 0
                 } catch let error as PGError where Self.isRetryable(error) {
@@ -257,7 +266,7 @@ public final class PGChangeStream: AsyncSequence, Sendable {
                 }
                 continue
             }
-            let reader = ChangeStreamReader(context: current.context, channel: channel, progress: progress)
+            let reader = ChangeStreamReader(context: current.context, channel: channel, progress: progress, instruments: instruments)
             let sql = startSQL, wake = self.wake, interval = options.statusInterval
             do {
                 try await current.connection.perform(limit: .some(nil)) { session in
@@ -289,6 +298,27 @@ public final class PGChangeStream: AsyncSequence, Sendable {
         }
         channel.finish(error: failure)
         for continuation in closed { continuation.resume() }
+    }
+
+    /// Reads the slot's lag from the server every `lagSampleInterval` until the stream ends, on
+    /// a connection of its own that records no metrics of its own.
+    private func sampleLag(into instruments: ChangeStreamInstruments) async {
+        var sampling = config
+        sampling.observability = .disabled
+        while !progress.isClosed, !state.withLock({ $0.hasEnded }) {
+            do {
+                let lag = try await PGConnection.withConnection(sampling, logger: logger) { conn in
+                    try await conn.query("""
+                        SELECT coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn), 0)::int8
+                        FROM pg_replication_slots WHERE slot_name = \(slot)
+                        """).scalar(Int64.self)
+                }
+                if let lag { instruments.recordLag(lag) }
+            } catch {
+                logger.debug("change stream lag sample failed", metadata: ["slot": "\(slot)", "error": "\(error)"])
+            }
+            await pause(options.lagSampleInterval)
+        }
     }
 
     /// Waits `delay`, or less when the stream is closed meanwhile.

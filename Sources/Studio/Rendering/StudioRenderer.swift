@@ -25,7 +25,7 @@ public struct StudioRenderer: Sendable {
         var lines = [bar(title(state))]
         let bodyHeight = height - 2
         switch state.mode {
-        case .help: lines += help(bodyHeight)
+        case .help: lines += help(state, bodyHeight)
         case .detail(let scroll): lines += detail(state, scroll: scroll, height: bodyHeight)
         default: lines += body(state, height: bodyHeight)
         }
@@ -202,10 +202,12 @@ public struct StudioRenderer: Sendable {
         ("?", "this help"), ("q Ctrl-C", "quit"),
     ]
 
-    private func help(_ height: Int) -> [String] {
+    private func help(_ state: StudioState, _ height: Int) -> [String] {
         var lines = [CellText.fit(" Keys (any key closes this help)", width)]
         lines += Self.keys.map { CellText.fit("  " + $0.0.padding(toLength: 14, withPad: " ", startingAt: 0) + $0.1, width) }
         lines += ["", CellText.fit("  Edits run in a transaction after you confirm the SQL shown; --read-only turns them off.", width)].map { CellText.fit($0, width) }
+        lines.append(CellText.fit("  Changes committed to the open table show by themselves (not while you edit): "
+            + state.liveRefresh.label(for: state.table?.name) + ".", width))
         return (0..<height).map { lines[safe: $0] ?? String(repeating: " ", count: width) }
     }
 
@@ -214,7 +216,19 @@ public struct StudioRenderer: Sendable {
         var parts = [databaseName]
         if !role.isEmpty { parts.append("role \(role)") }
         parts.append(state.readOnly ? "read-only" : "read-write")
+        switch state.liveRefresh {
+        case .starting: parts.append("live…")
+        case .on: parts.append(state.page.isAdHoc || state.table.map { state.liveRefresh.covers($0.name) } != false ? "live" : "not live")
+        case .off: parts.append("not live")
+        }
         return parts.joined(separator: " · ") + " "
+    }
+
+    /// Why the open table does not refresh by itself, when it does not.
+    func liveWarning(_ state: StudioState) -> String? {
+        if case .on = state.liveRefresh, state.page.isAdHoc || state.table.map({ state.liveRefresh.covers($0.name) }) != false { return nil }
+        if case .starting = state.liveRefresh { return nil }
+        return state.liveRefresh.label(for: state.table?.name) + " · ? help"
     }
 
     /// `left` fitted to the width with `right` at the end, when both fit; `left` wins otherwise.
@@ -245,7 +259,7 @@ public struct StudioRenderer: Sendable {
                     ? " cancelling \(activity.label)… \(activity.elapsedText)"
                     : " \(activity.label)… \(activity.elapsedText) · Esc cancels"
             } else {
-                left = " " + (state.message ?? "? help  / filter  s sort  Enter detail  f follow  r referenced by  e edit  : SQL  x export  q quit")
+                left = " " + (state.message ?? liveWarning(state) ?? "? help  / filter  s sort  Enter detail  f follow  r referenced by  e edit  : SQL  x export  q quit")
             }
             return bar(Self.withSession(left, session(state), width: width))
         }

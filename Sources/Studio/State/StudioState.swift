@@ -28,6 +28,8 @@ public struct StudioState: Sendable {
         /// Another page of the SQL result, starting at row `offset`.
         case fetchResult(offset: Int)
         case export(path: String)
+        /// The open table changed on the server: load the page on screen again.
+        case refreshPage
         case quit
 
         /// What the status line says while it runs.
@@ -38,6 +40,7 @@ public struct StudioState: Sendable {
             case .runSQL: return "running SQL"
             case .fetchResult: return "fetching rows"
             case .export(let path): return "exporting to \(path)"
+            case .refreshPage: return "refreshing \(table ?? "the page")"
             case .quit: return "quitting"
             }
         }
@@ -101,6 +104,10 @@ public struct StudioState: Sendable {
     public var isWaiting = false
     public let readOnly: Bool
     public var pageSize = StudioLimits.tablePageRows
+    /// Whether the open table refreshes by itself, or why not.
+    public var liveRefresh: LiveRefresh = .starting
+    /// Changes to the open table were committed since its page was loaded.
+    public internal(set) var hasUnseenChanges = false
 
     public init(tables: [TableInfo], readOnly: Bool) {
         self.tables = tables
@@ -395,6 +402,51 @@ public struct StudioState: Sendable {
         let statement = StudioStatements.insert(table: table, values: values)
         mode = .confirm(description: "Insert this \(table.name) row?", statement: statement)
         return nil
+    }
+
+    // MARK: Live refresh
+
+    /// Committed changes arrived for `tables`: the open table's page is due a refresh if it is
+    /// among them (and not while an SQL result is shown, which is not the table).
+    public mutating func noteChanges(to tables: Set<String>) {
+        guard let table, tables.contains(table.name), !page.isAdHoc else { return }
+        hasUnseenChanges = true
+    }
+
+    /// Whether the user is typing or confirming something that a page changing under them
+    /// would make wrong: an edit targets the row under the cursor when it is confirmed.
+    public var isEditing: Bool {
+        switch mode {
+        case .prompt, .confirm: return true
+        case .browse, .detail, .help: return false
+        }
+    }
+
+    /// The refresh to run now, if the open table has unseen changes and nobody is editing.
+    public mutating func refreshIfDue() -> Effect? {
+        guard hasUnseenChanges, !isEditing, !page.isAdHoc, table != nil else { return nil }
+        hasUnseenChanges = false
+        return .refreshPage
+    }
+
+    /// Installs a refreshed page of `tableName` loaded with `loadedWith`, keeping the cursor on
+    /// the same row (by key) when it is still on the page, else at the same place. Dropped when
+    /// the view moved on meanwhile; kept for later when an edit began meanwhile.
+    public mutating func applyRefresh(_ loaded: Page, rowCount: Int?, of tableName: String, loadedWith: PageQuery) {
+        guard let table, table.name == tableName, query == loadedWith, !page.isAdHoc else { return }
+        if let rowCount { tables[selectedTable].rowCount = rowCount }
+        if isEditing {
+            hasUnseenChanges = true
+            return
+        }
+        let key = page.keys[safe: cursorRow]
+        page = loaded
+        if let key, let index = loaded.keys.firstIndex(of: key) {
+            cursorRow = index
+        } else {
+            cursorRow = min(cursorRow, max(0, loaded.rows.count - 1))
+        }
+        cursorColumn = min(cursorColumn, max(0, loaded.columns.count - 1))
     }
 
     // MARK: Results

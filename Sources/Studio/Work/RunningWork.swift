@@ -8,6 +8,8 @@ final class RunningWork: Sendable {
     let started = ContinuousClock.now
     /// The state before the key that started it.
     let before: StudioState
+    /// A live refresh of the open table (no key started it: a failure keeps the state).
+    let isRefresh: Bool
     private let shared = Mutex<Shared>(Shared())
 
     private struct Shared {
@@ -16,13 +18,15 @@ final class RunningWork: Sendable {
         var cancelled = false
     }
 
-    private init(label: String, before: StudioState) {
+    private init(label: String, before: StudioState, isRefresh: Bool) {
         self.label = label
         self.before = before
+        self.isRefresh = isRefresh
     }
 
-    static func start(_ label: String, before: StudioState, _ body: @escaping @Sendable () async throws -> StudioChange) -> RunningWork {
-        let running = RunningWork(label: label, before: before)
+    static func start(_ label: String, before: StudioState, isRefresh: Bool = false,
+                      _ body: @escaping @Sendable () async throws -> StudioChange) -> RunningWork {
+        let running = RunningWork(label: label, before: before, isRefresh: isRefresh)
         let task = Task {
             let outcome: Result<StudioChange, any Error>
             do { outcome = .success(try await body()) } catch { outcome = .failure(error) }

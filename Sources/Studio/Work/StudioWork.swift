@@ -21,6 +21,16 @@ struct StudioWork: Sendable {
             let page = try await loadPage(table, state.query)
             await results.replace(with: nil)
             return { $0.show(page) }
+        case .refreshPage:
+            guard let table = state.table, !state.page.isAdHoc else { return { _ in } }
+            let query = state.query
+            let page = try await loadPage(table, query)
+            var count: Int?
+            if table.rowCountIsExact {
+                count = try await connection.query(
+                    "SELECT count(*) FROM \(unescaped: PGQuery.quoteIdentifier(table.name))").scalar(Int.self) ?? 0
+            }
+            return { [count] in $0.applyRefresh(page, rowCount: count, of: table.name, loadedWith: query) }
         case .execute(let statement):
             let changed = try await connection.transaction { tx in try await tx.execute(statement.query) }
             var count: Int?

@@ -11,7 +11,9 @@ struct Watch: AsyncParsableCommand {
             --publication, watches the publication dbctl_watch (every table; created when missing, \
             which takes a superuser). Without --slot the slot is temporary: it goes away with dbctl. \
             With --slot NAME it persists and dbctl acknowledges each transaction once printed, so a \
-            restarted watch resumes after the last one the server received (drop it with --drop-slot).
+            restarted watch resumes after the last one the server received (drop it with --drop-slot). \
+            While it runs, it warns on standard error when its slot falls more than --warn-lag behind the \
+            server's WAL (the server keeps that WAL until dbctl has printed the changes).
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -30,6 +32,14 @@ struct Watch: AsyncParsableCommand {
 
     @Flag(name: .customLong("drop-slot"), help: "Drop the slot named by --slot and exit.")
     var dropSlot = false
+
+    @Option(name: .customLong("warn-lag"), help: ArgumentHelp(
+        "Warn on standard error when the slot is more than this far behind the server's WAL (kB, MB, GB; off: never).",
+        valueName: "size"))
+    var warnLag = ByteSizeArgument(bytes: 64 << 20)
+
+    /// How often the slot's lag is read for --warn-lag.
+    static let lagCheckInterval = Duration.seconds(2)
 
     func run() async throws {
         let config = try await database.resolve(.standardError, fallback: .localCluster)
@@ -64,6 +74,10 @@ struct Watch: AsyncParsableCommand {
         }
         FileHandle.standardError.write(Data("Watching \(tables.isEmpty ? "every table of \(publicationName)" : tables.joined(separator: ", ")) (slot \(slotName)); Ctrl-C stops.\n".utf8))
         let wanted = Set(tables)
+        let lagWarnings = warnLag.bytes > 0
+            ? Task { [warnLag] in await WatchLagWarning.watch(config, slot: slotName, threshold: warnLag.bytes, every: Self.lagCheckInterval) }
+            : nil
+        defer { lagWarnings?.cancel() }
         do {
             for try await event in stream {
                 switch event {
