@@ -50,7 +50,7 @@ struct NetworkPartitionTests {
         print("partition: \(results)")
         let limited = try #require(results["limited"])
         #expect(limited.outcome == "timedOut")
-        #expect(limited.seconds >= 5 && limited.seconds < 5 + 2.5 + 1.5, "query_timeout=5s ended after \(limited.seconds) s")
+        #expect(limited.seconds >= 5 && limited.seconds < 5 + 2.5 + 3.5, "query_timeout=5s ended after \(limited.seconds) s")
         let defaults = try #require(results["defaults"])
         #expect(defaults.outcome == "connectionLost")
         #expect(defaults.seconds < 15 + 5, "with the default timeouts the send failed after \(defaults.seconds) s")

@@ -50,7 +50,7 @@ import Testing
             let results = await [direct, queued, pooled, elsewhere]
             // The configured timeout, plus the grace period (half of it), plus the monitor's tick
             // and scheduling slack for a CI machine running every suite at once (9.2 s seen there).
-            let bound = Duration.seconds(5) + QueryCancellationGrace.forFiveSeconds + .milliseconds(3000)
+            let bound = Duration.seconds(5) + QueryCancellationGrace.forFiveSeconds + .milliseconds(5000)
             for (index, result) in results.prefix(3).enumerated() {
                 // The statement queued behind the stuck one finds its connection closed.
                 let expected: Set<PGError.Kind> = index == 1 ? [.timedOut, .connectionLost] : [.timedOut]
@@ -60,7 +60,8 @@ import Testing
             // On a healthy server the same 5 s limit cancels pg_sleep(30) on time, while the
             // stopped server's cancel requests hang.
             #expect(results[3].0 == .server)
-            #expect(results[3].1 < .seconds(7), "the healthy server's statement took \(Self.seconds(results[3].1)) s")
+            // (Before the fix it ran the whole 30 s; 7.07 s was seen on a loaded CI machine.)
+            #expect(results[3].1 < .seconds(10), "the healthy server's statement took \(Self.seconds(results[3].1)) s")
             print("stopped server: timed out after \(results.prefix(3).map { Self.seconds($0.1) }) s (limit 5 s); healthy server's pg_sleep(30) cancelled after \(Self.seconds(results[3].1)) s")
             #expect(ContinuousClock.now - started < bound + .seconds(1))
             #expect(pool.statistics.inUse == 0 && pool.statistics.waiting == 0)
