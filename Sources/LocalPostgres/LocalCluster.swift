@@ -91,14 +91,26 @@ public struct LocalCluster: Sendable {
             if let note { announce("\(note); creating a new cluster for this project") }
             location = try await create(binaries: tools.binaries, runner: tools.runner, announce: announce)
         }
-        let port = try preferredPort(location)
-        // wal_level=logical: PGChangeStream and `dbctl watch` read changes through logical replication.
-        let options = "-p \(port) -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c wal_level=logical"
-        do {
-            try await tools.runner.run(tools.binaries.path("pg_ctl"), ["-D", location.dataDirectory.path, "-l", location.logFile.path,
-                                                                       "-w", "-t", "60", "-o", options, "start"])
-        } catch LocalClusterError.commandFailed(let command, let output) {
-            throw LocalClusterError.commandFailed(command: command, output: output + Self.logTail(location))
+        var port = try preferredPort(location)
+        var attempt = 1
+        while true {
+            // wal_level=logical: PGChangeStream and `dbctl watch` read changes through logical replication.
+            let options = "-p \(port) -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c wal_level=logical"
+            do {
+                try await tools.runner.run(tools.binaries.path("pg_ctl"), ["-D", location.dataDirectory.path, "-l", location.logFile.path,
+                                                                           "-w", "-t", "60", "-o", options, "start"])
+                break
+            } catch LocalClusterError.commandFailed(let command, let output) {
+                let tail = Self.logTail(location)
+                // A free port found a moment ago can be taken before the server binds it (another
+                // program, another cluster starting at the same time): try another one.
+                if attempt < 5, tail.contains("Address already in use") {
+                    attempt += 1
+                    port = try FreePort.find()
+                    continue
+                }
+                throw LocalClusterError.commandFailed(command: command, output: output + tail)
+            }
         }
         try String(port).write(to: location.portFile, atomically: true, encoding: .utf8)
         return try await serve(port: port)
