@@ -7,8 +7,7 @@
 /// (after everything queued before, before anything queued after). Other gaps are always kept.
 struct ChangeFeedBuffer {
     let capacity: Int
-    private var events: [PGChangeFeedEvent] = []
-    private var head = 0
+    private var events = FIFOQueue<PGChangeFeedEvent>()
     private var queuedChanges = 0
     private var dropped = 0
 
@@ -16,7 +15,7 @@ struct ChangeFeedBuffer {
         self.capacity = max(1, capacity)
     }
 
-    var isEmpty: Bool { head == events.count && dropped == 0 }
+    var isEmpty: Bool { events.isEmpty && dropped == 0 }
 
     /// Room left for changes (what a transaction being collected may still use).
     var room: Int { capacity - queuedChanges }
@@ -47,35 +46,21 @@ struct ChangeFeedBuffer {
 
     /// Removes queued transactions that committed before `lsn` (gaps stay).
     mutating func removeTransactions(committedBefore lsn: PGLSN) {
-        var kept: [PGChangeFeedEvent] = []
-        for event in events[head...] {
-            if case .transaction(let transaction) = event, transaction.commit.commitLSN < lsn {
-                queuedChanges -= transaction.changes.count
-            } else {
-                kept.append(event)
-            }
+        events.filter { event in
+            guard case .transaction(let transaction) = event, transaction.commit.commitLSN < lsn else { return true }
+            queuedChanges -= transaction.changes.count
+            return false
         }
-        events = kept
-        head = 0
     }
 
     /// The next event, if any.
     mutating func pop() -> PGChangeFeedEvent? {
-        if head == events.count {
+        guard let event = events.popFirst() else {
             guard dropped > 0 else { return nil }
             defer { dropped = 0 }
             return .mayHaveMissedChanges(.bufferFull(dropped: dropped))
         }
-        let event = events[head]
-        head += 1
         if case .transaction(let transaction) = event { queuedChanges -= transaction.changes.count }
-        if head == events.count {
-            events.removeAll(keepingCapacity: true)
-            head = 0
-        } else if head > 1024, head * 2 > events.count {
-            events.removeFirst(head)
-            head = 0
-        }
         return event
     }
 

@@ -7,8 +7,7 @@ final class ChangeStreamChannel: @unchecked Sendable {
     // Safety: every stored property is read and written with `condition` locked.
     private let condition = NSCondition()
     private let capacity: Int
-    private var events: [PGChangeEvent] = []
-    private var head = 0
+    private var events = FIFOQueue<PGChangeEvent>()
     private var finished = false
     private var failure: PGError?
     private var consumerGone = false
@@ -25,14 +24,14 @@ final class ChangeStreamChannel: @unchecked Sendable {
     func push(_ event: PGChangeEvent, timeout: TimeInterval) -> Push {
         condition.lock()
         let deadline = Date(timeIntervalSinceNow: timeout)
-        while events.count - head >= capacity, !consumerGone {
+        while events.count >= capacity, !consumerGone {
             if !condition.wait(until: deadline) { break }
         }
         if consumerGone {
             condition.unlock()
             return .consumerGone
         }
-        guard events.count - head < capacity else {
+        guard events.count < capacity else {
             condition.unlock()
             return .full
         }
@@ -51,7 +50,7 @@ final class ChangeStreamChannel: @unchecked Sendable {
     var isDrained: Bool {
         condition.lock()
         defer { condition.unlock() }
-        return head == events.count
+        return events.isEmpty
     }
 
     func finish(error: PGError?) {
@@ -75,7 +74,6 @@ final class ChangeStreamChannel: @unchecked Sendable {
         condition.lock()
         consumerGone = true
         events.removeAll()
-        head = 0
         let waiter = self.waiter
         self.waiter = nil
         condition.broadcast()
@@ -93,7 +91,7 @@ final class ChangeStreamChannel: @unchecked Sendable {
         try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<PGChangeEvent?, any Error>) in
                 condition.lock()
-                if head < events.count {
+                if !events.isEmpty {
                     let event = take()
                     condition.unlock()
                     continuation.resume(returning: event)
@@ -114,15 +112,7 @@ final class ChangeStreamChannel: @unchecked Sendable {
 
     /// Takes the next event (locked, not empty), waking a producer waiting for room.
     private func take() -> PGChangeEvent {
-        let event = events[head]
-        head += 1
-        if head == events.count {
-            events.removeAll(keepingCapacity: true)
-            head = 0
-        } else if head > 1024, head * 2 > events.count {
-            events.removeFirst(head)
-            head = 0
-        }
+        let event = events.popFirst()!
         condition.signal()
         return event
     }

@@ -7,8 +7,7 @@
 /// always kept. Memory is bounded by `capacity` notifications plus one event per reconnection.
 struct ListenerBuffer {
     let capacity: Int
-    private var events: [PGListenerEvent] = []
-    private var head = 0
+    private var events = FIFOQueue<PGListenerEvent>()
     private var notificationCount = 0
     private var dropped = 0
 
@@ -16,7 +15,7 @@ struct ListenerBuffer {
         self.capacity = max(1, capacity)
     }
 
-    var isEmpty: Bool { head == events.count && dropped == 0 }
+    var isEmpty: Bool { events.isEmpty && dropped == 0 }
 
     /// Takes in a notification; false when it was dropped (the buffer is full).
     @discardableResult
@@ -39,21 +38,12 @@ struct ListenerBuffer {
 
     /// The next event for the consumer, if any.
     mutating func pop() -> PGListenerEvent? {
-        if head == events.count {
+        guard let event = events.popFirst() else {
             guard dropped > 0 else { return nil }
             defer { dropped = 0 }
             return .mayHaveMissedNotifications(.bufferFull(dropped: dropped))
         }
-        let event = events[head]
-        head += 1
         if case .notification = event { notificationCount -= 1 }
-        if head == events.count {
-            events.removeAll(keepingCapacity: true)
-            head = 0
-        } else if head > 1024, head * 2 > events.count {
-            events.removeFirst(head)
-            head = 0
-        }
         return event
     }
 

@@ -33,8 +33,7 @@ final class RowStreamChannel: @unchecked Sendable {
     static let maxBufferedRows = 4 * batchSize
 
     private let condition = NSCondition()
-    private var rows: [PGRow] = []
-    private var head = 0
+    private var rows = FIFOQueue<PGRow>(compactingAfter: batchSize)
     private var finished = false
     private var failure: PGError?
     private var consumerGone = false
@@ -43,7 +42,7 @@ final class RowStreamChannel: @unchecked Sendable {
     /// Called by the producer; blocks while the buffer is full. False once the consumer left.
     func push(_ batch: [PGRow]) -> Bool {
         condition.lock()
-        while rows.count - head >= Self.maxBufferedRows && !consumerGone { condition.wait() }
+        while rows.count >= Self.maxBufferedRows && !consumerGone { condition.wait() }
         if consumerGone {
             condition.unlock()
             return false
@@ -65,7 +64,7 @@ final class RowStreamChannel: @unchecked Sendable {
         failure = error
         let waiter = self.waiter
         self.waiter = nil
-        let next = waiter != nil && head < rows.count ? takeRow() : nil
+        let next = waiter != nil && !rows.isEmpty ? takeRow() : nil
         condition.unlock()
         if let waiter {
             if let next { waiter.resume(returning: next) }
@@ -78,7 +77,6 @@ final class RowStreamChannel: @unchecked Sendable {
         condition.lock()
         consumerGone = true
         rows.removeAll()
-        head = 0
         condition.broadcast()
         condition.unlock()
     }
@@ -87,7 +85,7 @@ final class RowStreamChannel: @unchecked Sendable {
         if let ready = try poll() { return ready.row }
         return try await withUnsafeThrowingContinuation { continuation in
             condition.lock()
-            if head < rows.count {
+            if !rows.isEmpty {
                 let row = takeRow()
                 condition.unlock()
                 continuation.resume(returning: row)
@@ -107,7 +105,7 @@ final class RowStreamChannel: @unchecked Sendable {
     private func poll() throws -> (row: PGRow?, Void)? {
         condition.lock()
         defer { condition.unlock() }
-        if head < rows.count { return (takeRow(), ()) }
+        if !rows.isEmpty { return (takeRow(), ()) }
         if finished {
             if let error = failure {
                 failure = nil
@@ -120,27 +118,16 @@ final class RowStreamChannel: @unchecked Sendable {
 
     /// Must hold the lock.
     private func takeRow() -> PGRow {
-        let row = rows[head]
-        head += 1
-        if head == rows.count {
-            rows.removeAll(keepingCapacity: true)
-            head = 0
-            condition.signal()
-        } else {
-            // Rows already taken leave the buffer a batch at a time: a producer that keeps it
-            // from ever emptying must not keep every row (and its libpq result) it ever pushed.
-            if head >= Self.batchSize {
-                rows.removeFirst(head)
-                head = 0
-            }
-            if rows.count - head == Self.maxBufferedRows / 2 { condition.signal() }
-        }
+        // Rows already taken leave the queue a batch at a time (FIFOQueue): a producer that keeps
+        // it from ever emptying must not keep every row (and its libpq result) it ever pushed.
+        let row = rows.popFirst()!
+        if rows.isEmpty || rows.count == Self.maxBufferedRows / 2 { condition.signal() }
         return row
     }
 
     /// Must hold the lock.
     private func takeWaiterWithRow() -> (UnsafeContinuation<PGRow?, any Error>, PGRow)? {
-        guard let waiter, head < rows.count else { return nil }
+        guard let waiter, !rows.isEmpty else { return nil }
         self.waiter = nil
         return (waiter, takeRow())
     }
