@@ -1,7 +1,8 @@
 import Glibc
 
 /// What the benchmark process spent: CPU time (user + system, every thread) and context
-/// switches, from getrusage, as the C baseline reports them.
+/// switches, from getrusage, as the C baseline reports them. (The PostgresNIO peer compiles this
+/// same file: Benchmarks/PostgresNIOPeer links to it.)
 struct ProcessUsage {
     var cpuSeconds: Double
     var voluntary: Int
