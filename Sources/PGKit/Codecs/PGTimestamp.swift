@@ -88,13 +88,17 @@ public struct PGTimestamp: Sendable, Hashable, Comparable, CustomStringConvertib
     /// rounding through a product of doubles (which puts dates after 2300 microseconds off).
     static func microseconds(since2000 date: Date) throws(PGError) -> Int64 {
         let interval = date.timeIntervalSinceReferenceDate
-        let outOfRange = PGError(.invalidParameter, "a Date \(interval) s from 2001-01-01 is outside PostgreSQL's timestamp range (4713 BC to 294276 AD)")
-        guard interval.isFinite, abs(interval) < 9.3e12 else { throw outOfRange }
+        // The error is built only when thrown: its text formats a Double, which costs more
+        // than the rest of the conversion.
+        func outOfRange() -> PGError {
+            PGError(.invalidParameter, "a Date \(interval) s from 2001-01-01 is outside PostgreSQL's timestamp range (4713 BC to 294276 AD)")
+        }
+        guard interval.isFinite, abs(interval) < 9.3e12 else { throw outOfRange() }
         let seconds = interval.rounded(.down)
         let fraction = interval - seconds  // exact: both share the binade's precision
         let (scaled, overflow) = Int64(seconds).multipliedReportingOverflow(by: PGCalendar.microsecondsPerSecond)
         let (micros, overflow2) = scaled.addingReportingOverflow(Int64((fraction * 1_000_000).rounded()) + referenceOffset)
-        guard !overflow, !overflow2, micros >= first, micros < end else { throw outOfRange }
+        guard !overflow, !overflow2, micros >= first, micros < end else { throw outOfRange() }
         return micros
     }
 }
