@@ -6,7 +6,9 @@
  */
 #include <libpq-fe.h>
 #include <pthread.h>
+#include <errno.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,9 +132,30 @@ static void point_select(PGconn *conn, splitmix64 *g, user_row *row) {
     PQclear(res);
 }
 
+/* The same, waiting for the reply as PGKit does by default (PGConfig.replySpinLimit): peek at
+ * the socket without sleeping for up to 200 us, then block in libpq. Shows how much of a
+ * difference is the wait rather than the work. */
+static void point_select_spinning(PGconn *conn, splitmix64 *g, user_row *row) {
+    char param[8];
+    put64(param, sm_next(g) % 10000 + 1);
+    const char *values[1] = {param};
+    int lengths[1] = {8}, formats[1] = {1};
+    if (!PQsendQueryPrepared(conn, "w1", 1, values, lengths, formats, 1)) die(conn, "send");
+    double deadline = now_seconds() + 200e-6;
+    char byte;
+    do {
+        if (recv(PQsocket(conn), &byte, 1, MSG_PEEK | MSG_DONTWAIT) >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) break;
+    } while (now_seconds() < deadline);
+    PGresult *res = PQgetResult(conn);
+    check(conn, res, PGRES_TUPLES_OK, "point select");
+    decode_user(res, 0, row);
+    PQclear(res);
+    while ((res = PQgetResult(conn)) != NULL) PQclear(res);
+}
+
 /* ---- What the client process spent: CPU time and context switches --------------------- */
 
-typedef struct { double cpu_seconds; long voluntary; long involuntary; } usage;
+typedef struct { double cpu_seconds; double user_seconds; long voluntary; long involuntary; } usage;
 
 /* getrusage sums every thread's CPU time and context switches (/proc/self/status counts only
    the main thread's switches). */
@@ -141,16 +164,19 @@ static usage process_usage(void) {
     struct rusage r;
     getrusage(RUSAGE_SELF, &r);
     u.cpu_seconds = r.ru_utime.tv_sec + r.ru_utime.tv_usec / 1e6 + r.ru_stime.tv_sec + r.ru_stime.tv_usec / 1e6;
+    u.user_seconds = r.ru_utime.tv_sec + r.ru_utime.tv_usec / 1e6;
     u.voluntary = r.ru_nvcsw;
     u.involuntary = r.ru_nivcsw;
     return u;
 }
 
-/* `"cpu_us_per_stmt": ..., "vcsw_per_stmt": ..., "ivcsw_per_stmt": ...` for `count` statements. */
+/* `"cpu_us_per_stmt": ..., "user_us_per_stmt": ..., "vcsw_per_stmt": ..., "ivcsw_per_stmt": ...` for
+   `count` statements (user_us is the part of cpu_us spent outside the kernel). */
 static void print_usage(usage before, int count) {
     usage after = process_usage();
-    printf(", \"cpu_us_per_stmt\": %.2f, \"vcsw_per_stmt\": %.3f, \"ivcsw_per_stmt\": %.3f",
-           (after.cpu_seconds - before.cpu_seconds) * 1e6 / count, (double)(after.voluntary - before.voluntary) / count,
+    printf(", \"cpu_us_per_stmt\": %.2f, \"user_us_per_stmt\": %.2f, \"vcsw_per_stmt\": %.3f, \"ivcsw_per_stmt\": %.3f",
+           (after.cpu_seconds - before.cpu_seconds) * 1e6 / count, (after.user_seconds - before.user_seconds) * 1e6 / count,
+           (double)(after.voluntary - before.voluntary) / count,
            (double)(after.involuntary - before.involuntary) / count);
 }
 
@@ -180,7 +206,22 @@ static void w1(const char *conninfo) {
     double p99 = latencies[(int)(n * 0.99)];
     printf("{\"impl\": \"%s\", \"workload\": \"W1\", \"qps\": %.1f, \"p50_us\": %.1f, \"p99_us\": %.1f", IMPL, n / elapsed, p50, p99);
     print_usage(before, n);
-    printf("}\n");
+
+    /* Again, spinning for each reply as PGKit does (not part of the workload's figures). */
+    g = (splitmix64){42};
+    before = process_usage();
+    start = now_seconds();
+    for (int i = 0; i < n; i++) {
+        double t0 = now_seconds();
+        point_select_spinning(conn, &g, &row);
+        checksum += row.id;
+        latencies[i] = (now_seconds() - t0) * 1e6;
+    }
+    elapsed = now_seconds() - start;
+    usage after = process_usage();
+    median(latencies, n);  /* sorts */
+    printf(", \"spin_qps\": %.1f, \"spin_p99_us\": %.1f, \"spin_cpu_us_per_stmt\": %.2f}\n", n / elapsed,
+           latencies[(int)(n * 0.99)], (after.cpu_seconds - before.cpu_seconds) * 1e6 / n);
     if (checksum == 0) fprintf(stderr, "impossible\n");
     free(latencies);
     PQfinish(conn);
@@ -413,6 +454,7 @@ static void w4(const char *conninfo) {
     /* W4a: one INSERT per row in one transaction */
     exec_ok(conn, "TRUNCATE bench_messages_load");
     double start = now_seconds();
+    usage before = process_usage();
     exec_ok(conn, "BEGIN");
     for (int i = 0; i < n; i++) {
         const char *values[5]; int lengths[5]; char ts[8];
@@ -421,7 +463,9 @@ static void w4(const char *conninfo) {
         check(conn, res, PGRES_COMMAND_OK, "W4a insert"); PQclear(res);
     }
     exec_ok(conn, "COMMIT");
-    printf("{\"impl\": \"%s\", \"workload\": \"W4a\", \"rows_per_s\": %.1f}\n", IMPL, n / (now_seconds() - start));
+    printf("{\"impl\": \"%s\", \"workload\": \"W4a\", \"rows_per_s\": %.1f", IMPL, n / (now_seconds() - start));
+    print_usage(before, n);
+    printf("}\n");
 
     /* W4b: COPY FROM STDIN (FORMAT binary) */
     exec_ok(conn, "TRUNCATE bench_messages_load");

@@ -35,6 +35,11 @@ enum BenchReport {
         if let pipelined = samples["W6"]?["libpq-c"]?["pipeline_qps"].map(median), let qps = samples["W6"]?["pgkit"]?["qps"].map(median), pipelined > 0 {
             print("W6 pgkit qps / libpq-c pipeline_qps: " + String(format: "%.2f", qps / pipelined))
         }
+        // W1's C side also runs spinning for each reply as PGKit does by default: PGKit's own
+        // cost per statement, with the wait taken out of the comparison.
+        if let spinning = samples["W1"]?["libpq-c"]?["spin_qps"].map(median), let qps = samples["W1"]?["pgkit"]?["qps"].map(median), spinning > 0 {
+            print("W1 pgkit qps / libpq-c spin_qps: " + String(format: "%.2f", qps / spinning))
+        }
         peers(samples, median)
     }
 
