@@ -12,6 +12,14 @@
 // Streams ROWS rows of 100 bytes through `PGConnection.stream` and prints the process's peak
 // resident memory before and after, in kB: {"rows": ..., "baseline_kb": ..., "peak_kb": ...}
 // (the tests that streaming stays in bounded memory run it in a process of its own).
+//
+//   pgkit-fault-probe spin URL STATEMENTS SLEEP_MS [busy]
+//
+// Runs STATEMENTS statements one after another on the connection's own thread (point selects,
+// or `pg_sleep` of SLEEP_MS when not 0) and prints how often that thread slept (voluntary
+// context switches) and the CPU time it used meanwhile: {"statements": ..., "sleeps": ...,
+// "cpu_ms": ...}. With `busy`, another connection of the process runs `pg_sleep(30)` all
+// along, so no statement waits for its reply alone.
 import Foundation
 import PGKit
 
@@ -21,6 +29,10 @@ enum FaultProbe {
         let arguments = CommandLine.arguments.dropFirst()
         if arguments.first == "stream", arguments.count == 3, let rows = Int(arguments.dropFirst(2).first!) {
             await stream(url: arguments.dropFirst().first!, rows: rows)
+        }
+        if arguments.first == "spin", arguments.count >= 4, let statements = Int(arguments.dropFirst(2).first!),
+           let sleep = Int(arguments.dropFirst(3).first!) {
+            await spin(url: arguments.dropFirst().first!, statements: statements, sleepMilliseconds: sleep, busy: arguments.last == "busy")
         }
         guard let goFile = arguments.first, arguments.count >= 2 else {
             FileHandle.standardError.write(Data("usage: pgkit-fault-probe GO_FILE LABEL=URL...\n".utf8))
@@ -64,6 +76,55 @@ enum FaultProbe {
             for await line in group { emit(line) }
         }
         exit(0)
+    }
+
+    /// The `spin` mode: how often the connection thread slept, and the CPU time it used,
+    /// during a run of statements.
+    static func spin(url: String, statements: Int, sleepMilliseconds: Int, busy: Bool) async -> Never {
+        do {
+            let config = try PGConfig(url)
+            let connection = try await PGConnection.connect(config)
+            _ = try await connection.query("SELECT 1 WHERE 1 = \(1)")
+            var sleeper: Task<Void, Never>?
+            if busy {
+                let other = try await PGConnection.connect(config)
+                sleeper = Task { _ = try? await other.query("SELECT pg_sleep(30)") }
+                try await Task.sleep(for: .milliseconds(500))
+            }
+            let seconds = Double(sleepMilliseconds) / 1000
+            let (sleeps, cpu) = try await connection.withConnectionThread {
+                let before = (voluntarySwitches(), threadCPUMilliseconds())
+                for step in 0..<statements {
+                    if sleepMilliseconds > 0 {
+                        try await connection.execute("SELECT pg_sleep(\(seconds))")
+                    } else {
+                        let value = try await connection.query("SELECT \(Int64(step)) WHERE 1 = \(1)").scalar(Int64.self)
+                        precondition(value == Int64(step))
+                    }
+                }
+                return (voluntarySwitches() - before.0, threadCPUMilliseconds() - before.1)
+            }
+            sleeper?.cancel()
+            emit("{\"statements\": \(statements), \"sleeps\": \(sleeps), \"cpu_ms\": \(Int(cpu))}")
+            exit(0)
+        } catch {
+            emit("spin failed: \(error)")
+            exit(1)
+        }
+    }
+
+    /// This thread's voluntary context switches so far (each time it slept).
+    static func voluntarySwitches() -> Int {
+        let status = (try? String(contentsOfFile: "/proc/thread-self/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("voluntary_ctxt_switches:") }
+        return line.flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? -1
+    }
+
+    /// The CPU time this thread used so far.
+    static func threadCPUMilliseconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+        return Double(now.tv_sec) * 1000 + Double(now.tv_nsec) / 1_000_000
     }
 
     /// The `stream` mode: every row consumed, the peak memory reported.

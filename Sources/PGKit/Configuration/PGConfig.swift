@@ -45,6 +45,12 @@ public struct PGConfig: Sendable, CustomStringConvertible {
     public var poolAcquireTimeout: Duration?
     /// Where spans and metrics go (by default, the bootstrapped tracer and metrics backend).
     public var observability = PGObservability()
+    /// How long a connection watches its socket for a statement's reply before it sleeps in
+    /// the kernel (URL: `reply_spin=200us`, `1ms`, or `off`; at most 1 s). A fast reply caught
+    /// so costs no thread wake-up, which on a virtual machine can take longer than the
+    /// statement. Only a statement that is the process's only one waiting spins, and only
+    /// while replies come that fast; nil or zero: always sleep at once, as libpq does.
+    public var replySpinLimit: Duration? = .microseconds(200)
 
     /// Parses a URL or `key=value` string. Errors never contain the password.
     public init(_ connectionString: String) throws(PGError) {
@@ -139,7 +145,7 @@ public struct PGConfig: Sendable, CustomStringConvertible {
     }
 
     static let pgkitKeys: Set<String> = [
-        "pgbouncer", "statement_cache_capacity", "log_parameter_values", "query_timeout",
+        "pgbouncer", "statement_cache_capacity", "log_parameter_values", "query_timeout", "reply_spin",
         // Prisma's URL parameters that mean something here, and those refused with advice.
         "schema", "connection_limit", "pool_timeout", "statement_cache_size", "sslidentity", "sslaccept", "socket_timeout",
     ]
@@ -160,6 +166,17 @@ public struct PGConfig: Sendable, CustomStringConvertible {
                     throw PGError(.invalidConfiguration, "query_timeout must look like 30s, 500ms or 2m")
                 }
                 queryTimeout = timeout
+            case "reply_spin":
+                let text = value.lowercased()
+                if ["off", "0", "none"].contains(text) {
+                    replySpinLimit = nil
+                } else if text.hasSuffix("us"), let micros = Int64(text.dropLast(2)), micros > 0, micros <= 1_000_000 {
+                    replySpinLimit = .microseconds(micros)
+                } else if let limit = PGDurationText.parse(text), limit <= .seconds(1) {
+                    replySpinLimit = limit
+                } else {
+                    throw PGError(.invalidConfiguration, "reply_spin must look like 200us or 1ms (at most 1s), or be off")
+                }
             case "statement_cache_capacity", "statement_cache_size":
                 guard let capacity = Int(value), capacity >= 0 else {
                     throw PGError(.invalidConfiguration, "\(key) must be a non-negative integer")

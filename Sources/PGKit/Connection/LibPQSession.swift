@@ -26,6 +26,8 @@ final class LibPQSession: @unchecked Sendable {
     private let effects = Atomic<UInt8>(0)
     /// Behind PgBouncer in transaction mode there is no session to keep clean.
     private let tracksSessionEffects: Bool
+    /// How long the next statement watches for its reply before sleeping.
+    private var replySpin: ReplySpinPolicy
 
     private init(connection: OpaquePointer, config: PGConfig, logger: Logger) {
         self.connection = connection
@@ -33,6 +35,7 @@ final class LibPQSession: @unchecked Sendable {
         usesUnnamedStatements = config.usesUnnamedStatements
         tracksSessionEffects = !config.usesUnnamedStatements
         logsParameterValues = config.logsParameterValues
+        replySpin = ReplySpinPolicy(limit: config.replySpinLimit)
         statements = StatementCache(capacity: config.usesUnnamedStatements ? 0 : config.statementCacheCapacity)
     }
 
@@ -287,7 +290,11 @@ final class LibPQSession: @unchecked Sendable {
         }
         if allowPrepare { noteEffects(of: query.sql) }
         let result = bindings.withCArrays { values, lengths, formats, oids in
-            PQexecParams(connection, query.sql, Int32(bindings.count), oids, values, lengths, formats, 1)
+            query.sql.withCString { sql in
+                run(connection,
+                    send: { PQsendQueryParams(connection, sql, Int32(bindings.count), oids, values, lengths, formats, 1) },
+                    orExecute: { PQexecParams(connection, sql, Int32(bindings.count), oids, values, lengths, formats, 1) })
+            }
         }
         return try check(result, query: query.sql)
     }
@@ -304,7 +311,11 @@ final class LibPQSession: @unchecked Sendable {
         noteEffects(entry.effects)
         let result = bindings.withCArrays { values, lengths, formats, _ in
             // withCString: the implicit String-to-pointer conversion allocates for short strings.
-            entry.name.withCString { PQexecPrepared(connection, $0, Int32(bindings.count), values, lengths, formats, 1) }
+            entry.name.withCString { name in
+                run(connection,
+                    send: { PQsendQueryPrepared(connection, name, Int32(bindings.count), values, lengths, formats, 1) },
+                    orExecute: { PQexecPrepared(connection, name, Int32(bindings.count), values, lengths, formats, 1) })
+            }
         }
         do {
             let storage = try check(result, query: query.sql, metadata: entry.metadata)
@@ -314,6 +325,47 @@ final class LibPQSession: @unchecked Sendable {
             forgetIfInvalidated(key, after: error)
             throw error
         }
+    }
+
+    /// Runs one statement and returns its result as libpq's PQexec family does (`orExecute`
+    /// is that call): `send` sends it, the reply is watched for as `replySpin` decides when no
+    /// other statement of the process waits (see `ReplySpinPolicy`), then read in libpq.
+    private func run(_ connection: OpaquePointer, send: () -> Int32, orExecute execute: () -> OpaquePointer?) -> OpaquePointer? {
+        // PQexec also discards what an earlier command left unread: let it, in that case.
+        guard replySpin.limit > 0, PQtransactionStatus(connection) != PQTRANS_ACTIVE else { return execute() }
+        let alone = ReplyWaiters.enter()
+        defer { ReplyWaiters.leave() }
+        guard send() == 1 else { return nil }
+        if alone { watchForReply(connection) }
+        return takeResult(connection)
+    }
+
+    /// Spins on the socket for the reply to the statement just sent, for as long as the
+    /// policy allows, so that a fast reply is read without sleeping.
+    private func watchForReply(_ connection: OpaquePointer) {
+        guard ReplyWaiters.mayEverSpin else { return }
+        let budget = replySpin.nextBudget()
+        guard budget > 0 else { return }
+        replySpin.record(caught: ReplyWaiters.spin(socket: PQsocket(connection), budget: budget))
+    }
+
+    /// Reads the sent statement's results to the end and returns the one PQexec would: the
+    /// last, unless one of them is an error (the first error, then).
+    private func takeResult(_ connection: OpaquePointer) -> OpaquePointer? {
+        var last: OpaquePointer?
+        var failure: OpaquePointer?
+        while let result = PQgetResult(connection) {
+            let status = PQresultStatus(result)
+            if status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE {
+                if failure == nil { failure = result } else { PQclear(result) }
+            } else {
+                if let last { PQclear(last) }
+                last = result
+            }
+            if status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH || isBroken { break }
+        }
+        if failure != nil, let last { PQclear(last) }
+        return failure ?? last
     }
 
     /// A statement sent by `send`, whose reply `finish` collects.
@@ -349,12 +401,16 @@ final class LibPQSession: @unchecked Sendable {
         }
         let started = logger.logLevel <= .debug ? ContinuousClock.now : nil
         PQsetnonblocking(connection, 1)
+        // Counted until `finish` reads the reply, so that no other statement spins meanwhile.
+        _ = ReplyWaiters.enter()
         guard sendBound(query.sql, preparedName: name, bindings) else {
+            ReplyWaiters.leave()
             PQsetnonblocking(connection, 0)
             throw connectionError(query: query.sql)
         }
         let flushed = PQflush(connection)
         if flushed < 0 {
+            ReplyWaiters.leave()
             PQsetnonblocking(connection, 0)
             throw connectionError(query: query.sql)
         }
@@ -364,33 +420,22 @@ final class LibPQSession: @unchecked Sendable {
     /// Waits for the reply to a statement `send` sent (on the connection thread, blocking) and
     /// returns its result, or throws its error, as `execute` would have.
     func finish(_ sent: SentStatement) throws(PGError) -> PGResultStorage {
+        defer { ReplyWaiters.leave() }
         guard let connection else { throw PGError(.connectionClosed, "the connection is closed") }
         defer { if let started = sent.started { logQuery(sent.query, since: started) } }
         // Send what did not fit in the socket at once (a large parameter), then go back to
         // blocking mode. A failed flush leaves no result: `check` reports the lost connection.
         let flushed = sent.isFlushed || (try? flushNonBlocking(query: sent.query.sql)) != nil
         PQsetnonblocking(connection, 0)
-        var last: OpaquePointer?
-        var failure: OpaquePointer?
+        var result: OpaquePointer?
         if flushed {
             // The thread's poll saw the reply arrive: read it now, or PQgetResult polls again
             // before reading (a second system call per statement).
             _ = PQconsumeInput(connection)
-            // As PQexec does: the last result, unless one of them is an error.
-            while let result = PQgetResult(connection) {
-                let status = PQresultStatus(result)
-                if status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE {
-                    if failure == nil { failure = result } else { PQclear(result) }
-                } else {
-                    if let last { PQclear(last) }
-                    last = result
-                }
-                if status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH || isBroken { break }
-            }
+            result = takeResult(connection)
         }
-        if failure != nil, let last { PQclear(last) }
         do {
-            let storage = try check(failure ?? last, query: sent.query.sql, metadata: sent.metadata)
+            let storage = try check(result, query: sent.query.sql, metadata: sent.metadata)
             if let key = sent.key, sent.metadata == nil { statements.setMetadata(storage.metadata, for: key) }
             return storage
         } catch {
@@ -481,7 +526,10 @@ final class LibPQSession: @unchecked Sendable {
         noteEffects(of: sql)
         let started = logger.logLevel <= .debug ? ContinuousClock.now : nil
         defer { if let started { logQuery(PGQuery(sql), since: started) } }
+        let alone = ReplyWaiters.enter()
+        defer { ReplyWaiters.leave() }
         guard PQsendQuery(connection, sql) == 1 else { throw connectionError(query: sql) }
+        if alone { watchForReply(connection) }
         var firstError: PGError?
         while let result = PQgetResult(connection) {
             let status = PQresultStatus(result)

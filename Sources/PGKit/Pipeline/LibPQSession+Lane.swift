@@ -26,6 +26,9 @@ extension LibPQSession {
     /// every caller dispatch again (`StatementLane.Retired`).
     func runLane(_ lane: StatementLane, linger: Duration, shouldStop: (_ lingered: Bool) -> Bool) -> PGError? {
         guard let connection else { return PGError(.connectionClosed, "the connection is closed") }
+        // A running lane has statements in flight: no other statement spins for its reply.
+        _ = ReplyWaiters.enter()
+        defer { ReplyWaiters.leave() }
         // A server that ended the session while the connection was idle (pg_terminate_backend,
         // a restart) has said so on the socket: read it before sending anything.
         if PQconsumeInput(connection) == 0 || isBroken {

@@ -38,6 +38,14 @@ import Testing
         #expect(throws: PGError.self) { try PGConfig("host=h query_timeout=soon") }
         #expect(try PGConfig("host=h").queryTimeout == .seconds(300), "nothing waits forever by default")
         #expect(try PGConfig("host=h query_timeout=off").queryTimeout == nil)
+        #expect(try PGConfig("host=h").replySpinLimit == .microseconds(200))
+        #expect(try PGConfig("postgresql://u@h/db?reply_spin=50us").replySpinLimit == .microseconds(50))
+        #expect(try PGConfig("host=h reply_spin=2ms").replySpinLimit == .milliseconds(2))
+        #expect(try PGConfig("host=h reply_spin=off").replySpinLimit == nil)
+        for bad in ["soon", "5s", "0us", "-3us", "2000000us"] {
+            #expect(throws: PGError.self, "\(bad)") { try PGConfig("host=h reply_spin=\(bad)") }
+        }
+        #expect(try PGConfig("host=h reply_spin=50us")["reply_spin"] == nil, "a PGKit setting, not passed to libpq")
         let keyValue = try PGConfig("host=h pgbouncer=true dbname=db")
         #expect(keyValue.usesUnnamedStatements)
         #expect(keyValue.database == "db")

@@ -1,0 +1,61 @@
+import Foundation
+import LocalPostgres
+import PGKit
+import PGKitTestSupport
+import Testing
+
+/// A statement the process waits for alone watches its socket for the reply before sleeping
+/// (`PGConfig.replySpinLimit`), so a fast reply costs its thread no sleep and wake-up; a
+/// statement with others in flight sleeps at once. Measured from outside the library: a probe
+/// process of its own (so no other test's statements are in flight) reports its connection
+/// thread's voluntary context switches and CPU time, as the kernel counts them. (Without the
+/// spin, how often a thread sleeps depends on the machine's load, so only CPU time tells
+/// whether it spun.)
+@Suite struct ReplySpinTests {
+    static let database = SuiteDatabase("reply_spin")
+
+    struct Report: Decodable {
+        let statements: Int
+        let sleeps: Int
+        let cpu_ms: Int
+    }
+
+    static func run(_ settings: String, statements: Int = 400, sleepMilliseconds: Int = 0, busy: Bool = false) async throws -> Report {
+        let url = try await database.configuration().url
+        let separator = url.contains("?") ? "&" : "?"
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("reply-spin-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let output = work.appendingPathComponent("out").path
+        let pid = try ChildProcess.spawn([NetworkPartitionTests.probe, "spin", url + separator + settings, "\(statements)", "\(sleepMilliseconds)"] + (busy ? ["busy"] : []),
+                                         standardOutput: output, standardError: work.appendingPathComponent("err").path)
+        let status = await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: ChildProcess.waitForExit(pid)) }
+        }
+        let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        guard status == 0, let line = text.split(separator: "\n").last else {
+            throw PGError(.protocolViolation, "the probe exited \(status): \(text)")
+        }
+        return try JSONDecoder().decode(Report.self, from: Data(line.utf8))
+    }
+
+    @Test func aStatementWaitingAloneCatchesItsReplyWithoutSleeping() async throws {
+        // A generous limit, so that a machine loaded by the other tests still answers within it.
+        let spinning = try await Self.run("reply_spin=50ms")
+        #expect(spinning.statements == 400)
+        #expect(spinning.sleeps < 100, "the connection thread slept \(spinning.sleeps) times in 400 statements")
+    }
+
+    @Test func aStatementSpinsNoLongerThanItsLimitAndOnlyWhileNoOtherWaits() async throws {
+        // Twenty 50 ms statements with a 100 ms limit: each reply comes within it, so a
+        // statement waiting alone spins all along (a second of CPU), and one waiting while
+        // another statement is in flight does not spin at all.
+        let alone = try await Self.run("reply_spin=100ms", statements: 20, sleepMilliseconds: 50)
+        let shared = try await Self.run("reply_spin=100ms", statements: 20, sleepMilliseconds: 50, busy: true)
+        #expect(alone.cpu_ms > 150, "waiting alone, the connection thread used \(alone.cpu_ms) ms of CPU for 1 s of replies")
+        #expect(shared.cpu_ms < 100, "with another statement in flight, the connection thread used \(shared.cpu_ms) ms of CPU")
+        // Replies slower than the limit are not spun for past it: three misses pause the spin.
+        let slow = try await Self.run("reply_spin=10ms", statements: 20, sleepMilliseconds: 50)
+        #expect(slow.cpu_ms < 150, "replies slower than the 10 ms limit cost \(slow.cpu_ms) ms of CPU")
+    }
+}
