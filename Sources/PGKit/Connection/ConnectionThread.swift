@@ -130,6 +130,18 @@ final class ConnectionThread: @unchecked Sendable {
         if wake { signal() }
     }
 
+    /// Called by a reply handler once it is done with the connection, before it resumes its
+    /// caller: the next statement may claim the connection at once instead of finding it
+    /// still owned by this thread (and queueing a job behind nothing).
+    func endReply() {
+        let wake = state.withLock { state -> Bool in
+            guard state.owner == .thread else { return false }
+            state.owner = .idle
+            return state.head < state.jobs.count && state.takeWakeIfPolling()
+        }
+        if wake { signal() }
+    }
+
     /// Whether the server sent something while the connection was idle (seen by the thread's
     /// own poll of the socket, so asking costs no system call).
     var hasIdleInput: Bool {
@@ -199,17 +211,23 @@ final class ConnectionThread: @unchecked Sendable {
             case .run(let work):
                 socketReadable = false
                 work()
-                state.withLock { $0.owner = .idle }
+                state.withLock { state in
+                    // A reply handler may have handed the connection on already (`endReply`).
+                    if state.owner == .thread { state.owner = .idle }
+                }
             case .poll(let socket):
-                var descriptors = [pollfd(fd: wakeReader, events: Int16(POLLIN), revents: 0),
-                                   pollfd(fd: socket, events: Int16(POLLIN), revents: 0)]
-                let ready = poll(&descriptors, socket >= 0 ? 2 : 1, -1)
+                // Two descriptors on the stack (an array would be a heap allocation per wait).
+                var descriptors = (pollfd(fd: wakeReader, events: Int16(POLLIN), revents: 0),
+                                   pollfd(fd: socket, events: Int16(POLLIN), revents: 0))
+                let ready = withUnsafeMutableBytes(of: &descriptors) { raw in
+                    poll(raw.baseAddress!.assumingMemoryBound(to: pollfd.self), socket >= 0 ? 2 : 1, -1)
+                }
                 guard ready > 0 else { continue }
-                if descriptors[0].revents != 0 {
+                if descriptors.0.revents != 0 {
                     var drained = (UInt64(0), UInt64(0))
                     _ = withUnsafeMutableBytes(of: &drained) { read(wakeReader, $0.baseAddress, $0.count) }
                 }
-                if socket >= 0, descriptors[1].revents != 0 {
+                if socket >= 0, descriptors.1.revents != 0 {
                     state.withLock { state in
                         if state.owner == .awaitingReply {
                             socketReadable = true

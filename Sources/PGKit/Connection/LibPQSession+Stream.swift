@@ -9,7 +9,7 @@ extension LibPQSession {
             return
         }
         do throws(PGError) {
-            if !PGBindings.unknownExtensionTypes(in: query.parameters, types: types).isEmpty {
+            if PGBindings.usesUnknownExtensionTypes(query.parameters, types: types) {
                 try loadExtensionTypes()
             }
             let bindings = try PGBindings(query.parameters, types: types)

@@ -278,7 +278,7 @@ final class LibPQSession: @unchecked Sendable {
     /// Runs one statement with bound parameters in binary format and returns its result.
     func execute(_ query: PGQuery, allowPrepare: Bool = true) throws(PGError) -> PGResultStorage {
         guard let connection else { throw PGError(.connectionClosed, "the connection is closed") }
-        if !PGBindings.unknownExtensionTypes(in: query.parameters, types: types).isEmpty {
+        if PGBindings.usesUnknownExtensionTypes(query.parameters, types: types) {
             try loadExtensionTypes()
         }
         let bindings = try PGBindings(query.parameters, types: types)
@@ -384,7 +384,7 @@ final class LibPQSession: @unchecked Sendable {
     /// is not prepared yet or names an extension type not looked up yet (`execute` does both).
     func send(_ query: PGQuery) throws(PGError) -> SentStatement? {
         guard let connection else { throw PGError(.connectionClosed, "the connection is closed") }
-        if !PGBindings.unknownExtensionTypes(in: query.parameters, types: types).isEmpty { return nil }
+        if PGBindings.usesUnknownExtensionTypes(query.parameters, types: types) { return nil }
         let bindings = try PGBindings(query.parameters, types: types)
         var key: StatementCache.Key?
         var metadata: PGResultMetadata?

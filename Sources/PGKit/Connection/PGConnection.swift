@@ -232,6 +232,8 @@ public final class PGConnection: Sendable {
                         let idle = session.transactionStatus == PQTRANS_IDLE
                         cancellation.end(job)
                         self.state.withLock { $0.serverTransactionIdle = idle }
+                        // Done with libpq: the caller's next statement may claim the connection.
+                        self.thread.endReply()
                         continuation.resume(with: result.mapError { $0 as any Error })
                     }
                 }
@@ -369,6 +371,11 @@ public final class PGConnection: Sendable {
     public func execute(_ query: PGQuery) async throws -> Int {
         if let instruments { return try await instrumentedStatement(query, instruments).affectedRows }
         return try await performReportingOutcome(query).affectedRows
+    }
+
+    /// Runs one statement without a span or timing of its own (the caller has one open).
+    func performUninstrumented(_ query: PGQuery) async throws -> PGResultStorage {
+        try await performReportingOutcome(query)
     }
 
     /// Runs one statement; when it may write and runs outside a transaction (so it commits by

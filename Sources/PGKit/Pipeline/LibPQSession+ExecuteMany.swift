@@ -14,7 +14,7 @@ extension LibPQSession {
         guard let connection else { throw PGError(.connectionClosed, "the connection is closed") }
         var iterator = rows.makeIterator()
         guard let first = iterator.next() else { return 0 }
-        if !PGBindings.unknownExtensionTypes(in: first, types: types).isEmpty { try loadExtensionTypes() }
+        if PGBindings.usesUnknownExtensionTypes(first, types: types) { try loadExtensionTypes() }
         var bindings = PGBindings(types: types)
         do {
             try bindings.encode(first)

@@ -67,7 +67,7 @@ extension LibPQSession {
             deferred = []
             var reloaded = false
             if !arrivals.isEmpty, head == inFlight.count,
-               arrivals.contains(where: { !PGBindings.unknownExtensionTypes(in: $0.query.parameters, types: types).isEmpty }) {
+               arrivals.contains(where: { PGBindings.usesUnknownExtensionTypes($0.query.parameters, types: types) }) {
                 PQexitPipelineMode(connection)
                 PQsetnonblocking(connection, 0)
                 do { try loadExtensionTypes() } catch { return fail(error) }
@@ -82,7 +82,7 @@ extension LibPQSession {
             while !arrivals.isEmpty {
                 let entry = arrivals.removeFirst()
                 // Still unknown after a lookup: encoding says the type is not installed.
-                if !reloaded, !PGBindings.unknownExtensionTypes(in: entry.query.parameters, types: types).isEmpty {
+                if !reloaded, PGBindings.usesUnknownExtensionTypes(entry.query.parameters, types: types) {
                     deferred.append(entry)
                     continue
                 }

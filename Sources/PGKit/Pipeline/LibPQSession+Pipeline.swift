@@ -42,7 +42,7 @@ extension LibPQSession {
     func execute(_ pipeline: PGPipeline) throws(PGError) -> [Result<PGResultStorage, PGError>] {
         guard let connection else { throw PGError(.connectionClosed, "the connection is closed") }
         guard !pipeline.isEmpty else { return [] }
-        for query in pipeline.queries where !PGBindings.unknownExtensionTypes(in: query.parameters, types: types).isEmpty {
+        for query in pipeline.queries where PGBindings.usesUnknownExtensionTypes(query.parameters, types: types) {
             try loadExtensionTypes()
             break
         }

@@ -22,39 +22,49 @@ extension PGPool {
         guard configuration.pipelinesStatements, !config.usesUnnamedStatements,
               SessionEffectsCache.shared.mayShareConnection(query.sql) else { return nil }
         if Task.isCancelled { throw PGError(.cancelled, "the task was cancelled before the statement was sent") }
+        guard let first = nextLane() else { return nil }
+        // One span and one timing per statement, however many lanes retired before one took it.
+        guard let laneInstruments else { return try await run(query, startingWith: first) }
+        return try await laneInstruments.measure(StatementOperation(sql: query.sql), sql: query.sql, parameters: query.parameters,
+                                                 attributes: { $0["db.pgkit.pipelined"] = true }) {
+            try await run(query, startingWith: first)
+        }
+    }
+
+    /// A lane to send a statement to, started now when it is new; nil for the exclusive path.
+    private func nextLane() -> StatementLane? {
+        switch chooseLane() {
+        case .exclusive:
+            return nil
+        case .join(let existing):
+            return existing
+        case .start(let fresh, let id, let connection):
+            connection.runStatementLane(fresh, linger: Self.laneLinger,
+                                        shouldStop: { [weak self] lingered in self?.laneMayStop(id, fresh, connection, lingered: lingered) ?? true },
+                                        onExit: { [weak self] error in self?.laneEnded(id, fresh, connection, error) })
+            return fresh
+        }
+    }
+
+    /// Sends `query` through `lane`, and through the next lane when that one retired before
+    /// sending it; when no lane is left, on a connection of its own (inside the span already
+    /// open for it, so not instrumented again).
+    private func run(_ query: PGQuery, startingWith first: StatementLane) async throws -> PGResultStorage {
+        var lane = first
         while true {
-            let choice = chooseLane()
-            let lane: StatementLane
-            switch choice {
-            case .exclusive: return nil
-            case .join(let existing): lane = existing
-            case .start(let fresh, let id, let connection):
-                lane = fresh
-                connection.runStatementLane(fresh, linger: Self.laneLinger,
-                                            shouldStop: { [weak self] lingered in self?.laneMayStop(id, fresh, connection, lingered: lingered) ?? true },
-                                            onExit: { [weak self] error in self?.laneEnded(id, fresh, connection, error) })
-            }
             do {
-                guard let storage = try await submit(query, to: lane) else { continue }  // retired: choose again
-                return storage
+                return try await lane.submit(query)
+            } catch is StatementLane.Retired {
+                guard let next = nextLane() else {
+                    return try await withConnection { try await $0.performUninstrumented(query) }
+                }
+                lane = next
             } catch let error as PGError where (error.kind == .connectionLost || error.kind == .timedOut)
                 && StatementOutcome.mayWrite(query.sql) {
                 // Sent, and no answer: it committed by itself or not at all.
                 throw error.outcomeUnknown(after: "a write outside a transaction")
             }
         }
-    }
-
-    /// Sends `query` through `lane`, inside its span and timer when statements are traced or
-    /// timed (a span per statement, as on a connection of its own, marked `db.pgkit.pipelined`);
-    /// nil when the lane retired before sending it.
-    private func submit(_ query: PGQuery, to lane: StatementLane) async throws -> PGResultStorage? {
-        func attempt() async throws -> PGResultStorage? {
-            do { return try await lane.submit(query) } catch is StatementLane.Retired { return nil }
-        }
-        guard let laneInstruments else { return try await attempt() }
-        return try await laneInstruments.measure(StatementOperation(sql: query.sql), sql: query.sql, parameters: query.parameters,
-                                                 attributes: { $0["db.pgkit.pipelined"] = true }) { try await attempt() }
     }
 
     /// An idle lane first; else a new lane on an idle connection that needs no health check;

@@ -41,11 +41,12 @@ struct PGBindings {
         buffer.writeInteger(UInt8(0))  // keeps the base address valid when every value is empty
     }
 
-    /// The names of extension types the parameters use that `types` does not know.
-    static func unknownExtensionTypes(in parameters: [any PGEncodable], types: PGTypeRegistry) -> [String] {
-        parameters.compactMap { parameter in
+    /// Whether the parameters use an extension type that `types` does not know yet (asked
+    /// for every statement, so it allocates nothing).
+    static func usesUnknownExtensionTypes(_ parameters: [any PGEncodable], types: PGTypeRegistry) -> Bool {
+        parameters.contains { parameter in
             let type = Swift.type(of: parameter).pgDataType
-            return type.isExtension && types.oid(named: type.name) == nil ? type.name : nil
+            return type.isExtension && types.oid(named: type.name) == nil
         }
     }
 

@@ -44,13 +44,24 @@ public struct PGQuery: Sendable, ExpressibleByStringInterpolation, CustomStringC
         /// Binds `value` as the next parameter.
         public mutating func appendInterpolation(_ value: some PGEncodable) {
             parameters.append(value)
-            sql += "$\(parameters.count)"
+            appendPlaceholder()
         }
 
         /// Binds `value`, or NULL when it is nil.
         public mutating func appendInterpolation<T: PGEncodable>(_ value: T?) {
             parameters.append(value)
-            sql += "$\(parameters.count)"
+            appendPlaceholder()
+        }
+
+        /// `$n` for the parameter just appended; the first 32 come ready-made (formatting the
+        /// number cost more than the rest of building a small query).
+        private mutating func appendPlaceholder() {
+            let number = parameters.count
+            if number <= PGQuery.placeholders.count {
+                sql += PGQuery.placeholders[number - 1]
+            } else {
+                sql += "$\(number)"
+            }
         }
 
         /// A double-quoted identifier (table, column), safe for any name.
@@ -67,6 +78,9 @@ public struct PGQuery: Sendable, ExpressibleByStringInterpolation, CustomStringC
             parameters.append(contentsOf: fragment.parameters)
         }
     }
+
+    /// `$1` to `$32`.
+    static let placeholders: [String] = (1...32).map { "$\($0)" }
 
     /// Appends another query (its placeholders renumbered), as when composing a WHERE clause.
     public mutating func append(_ other: PGQuery) {
