@@ -336,25 +336,37 @@ final class LibPQSession: @unchecked Sendable {
         let alone = ReplyWaiters.enter()
         defer { ReplyWaiters.leave() }
         guard send() == 1 else { return nil }
-        if alone { watchForReply(connection) }
-        return takeResult(connection)
+        return takeResult(connection, spinning: alone)
     }
 
     /// Spins on the socket for the reply to the statement just sent, for as long as the
-    /// policy allows, so that a fast reply is read without sleeping.
-    private func watchForReply(_ connection: OpaquePointer) {
-        guard ReplyWaiters.mayEverSpin else { return }
+    /// policy allows, so that a fast reply is read without sleeping; true when it came.
+    @discardableResult
+    private func watchForReply(_ connection: OpaquePointer) -> Bool {
+        guard ReplyWaiters.mayEverSpin else { return false }
         let budget = replySpin.nextBudget()
-        guard budget > 0 else { return }
-        replySpin.record(caught: ReplyWaiters.spin(socket: PQsocket(connection), budget: budget))
+        guard budget > 0 else { return false }
+        let caught = ReplyWaiters.spin(socket: PQsocket(connection), budget: budget)
+        replySpin.record(caught: caught)
+        return caught
     }
 
     /// Reads the sent statement's results to the end and returns the one PQexec would: the
-    /// last, unless one of them is an error (the first error, then).
-    private func takeResult(_ connection: OpaquePointer) -> OpaquePointer? {
+    /// last, unless one of them is an error (the first error, then). When `spinning`, each wait
+    /// for more of the reply (a large result comes in many pieces) is first spun for, as
+    /// `watchForReply` does, until the policy says stop; then libpq sleeps as usual.
+    private func takeResult(_ connection: OpaquePointer, spinning: Bool) -> OpaquePointer? {
         var last: OpaquePointer?
         var failure: OpaquePointer?
-        while let result = PQgetResult(connection) {
+        var spins = spinning
+        while true {
+            while spins, PQisBusy(connection) == 1 {
+                guard watchForReply(connection), PQconsumeInput(connection) == 1 else {
+                    spins = false
+                    break
+                }
+            }
+            guard let result = PQgetResult(connection) else { break }
             let status = PQresultStatus(result)
             if status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE {
                 if failure == nil { failure = result } else { PQclear(result) }
@@ -432,7 +444,7 @@ final class LibPQSession: @unchecked Sendable {
             // The thread's poll saw the reply arrive: read it now, or PQgetResult polls again
             // before reading (a second system call per statement).
             _ = PQconsumeInput(connection)
-            result = takeResult(connection)
+            result = takeResult(connection, spinning: ReplyWaiters.isAlone)
         }
         do {
             let storage = try check(result, query: sent.query.sql, metadata: sent.metadata)

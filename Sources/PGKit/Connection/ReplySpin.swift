@@ -73,6 +73,9 @@ enum ReplyWaiters {
         count.add(1, ordering: .relaxed).newValue == 1
     }
 
+    /// Whether the only statement counted is the caller's own (already counted).
+    static var isAlone: Bool { count.load(ordering: .relaxed) == 1 }
+
     /// Uncounts a statement whose reply was read (or that was not sent after all).
     static func leave() {
         count.subtract(1, ordering: .relaxed)
