@@ -102,11 +102,18 @@ extension PGPool {
     /// can join it any more) and gives its connection back to the pool at once, unless a
     /// statement just arrived.
     private func laneMayStop(_ id: Int, _ lane: StatementLane, _ connection: PGConnection, lingered: Bool) -> Bool {
+        // The common answer, without the lock: nobody waits for a connection of its own and
+        // the pool is not shutting down (`lanesShouldAsk` is set under the lock whenever
+        // either starts), and the lane has not lingered. A lane whose connection was given
+        // back after an error ends by its own loop's error, not here.
+        if !lingered, !lanesShouldAsk.load(ordering: .relaxed) { return false }
         let (stop, waiter, openReplacement) = withState { state -> (Bool, UnsafeContinuation<(Int, PGConnection), any Error>?, Bool) in
             // Not this lane's connection any more (it was given back after an error): stop
             // without giving it back again.
             guard state.lanes[id] === lane else { return (true, nil, false) }
-            guard lingered || state.machine.waitingCount > 0 || state.machine.isShuttingDown else { return (false, nil, false) }
+            let others = state.machine.waitingCount > 0 || state.machine.isShuttingDown
+            if !others { lanesShouldAsk.store(false, ordering: .relaxed) }
+            guard lingered || others else { return (false, nil, false) }
             guard lane.retireIfIdle() else { return (false, nil, false) }
             state.lanes[id] = nil
             let (waiter, openReplacement) = state.returnLaneConnection(id, reusable: !connection.isBroken)
