@@ -47,7 +47,7 @@ struct InsertMessage: PostgresPreparedStatement {
 /// server (`$1::vector`), bound once and used in both places, as the workload says.
 struct NearestMemories: PostgresPreparedStatement {
     static let name = "bench_nearest_memories"
-    static let sql = "SELECT id, content, embedding <=> $1::vector AS distance FROM bench_memories ORDER BY embedding <=> $1::vector LIMIT 10"
+    static let sql = "SELECT id, content, embedding <=> $1::vector AS distance FROM bench_memories_knn ORDER BY embedding <=> $1::vector LIMIT 10"
     static let bindingDataTypes: [PostgresDataType] = [.text]
     typealias Row = (Int64, String, Double)
 
