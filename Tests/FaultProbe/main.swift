@@ -20,6 +20,13 @@
 // context switches) and the CPU time it used meanwhile: {"statements": ..., "sleeps": ...,
 // "cpu_ms": ...}. With `busy`, another connection of the process runs `pg_sleep(30)` all
 // along, so no statement waits for its reply alone.
+//
+//   pgkit-fault-probe spin-cancel URL
+//
+// On the connection's own thread, with the longest reply watch (reply_spin=1s), a 5 s
+// `pg_sleep` whose task is cancelled after 300 ms, then one that `query_timeout=500ms` stops,
+// then a point select: {"cancelled": "<outcome>", "cancelled_seconds": ..., "timed_out": ...,
+// "timed_out_seconds": ..., "after": 42}.
 import Foundation
 import PGKit
 
@@ -33,6 +40,9 @@ enum FaultProbe {
         if arguments.first == "spin", arguments.count >= 4, let statements = Int(arguments.dropFirst(2).first!),
            let sleep = Int(arguments.dropFirst(3).first!) {
             await spin(url: arguments.dropFirst().first!, statements: statements, sleepMilliseconds: sleep, busy: arguments.last == "busy")
+        }
+        if arguments.first == "spin-cancel", arguments.count == 2 {
+            await spinCancel(url: arguments.dropFirst().first!)
         }
         guard let goFile = arguments.first, arguments.count >= 2 else {
             FileHandle.standardError.write(Data("usage: pgkit-fault-probe GO_FILE LABEL=URL...\n".utf8))
@@ -109,6 +119,47 @@ enum FaultProbe {
             exit(0)
         } catch {
             emit("spin failed: \(error)")
+            exit(1)
+        }
+    }
+
+    /// The `spin-cancel` mode: a cancel and a query timeout reach a statement whose reply is
+    /// being watched for.
+    static func spinCancel(url: String) async -> Never {
+        func outcome(_ body: @escaping @Sendable () async throws -> Void) async -> (String, Double) {
+            let started = ContinuousClock.now
+            var kind = "ok"
+            do { try await body() } catch let error as PGError {
+                kind = error.sqlState.map { "\(error.kind) \($0.rawValue)" } ?? "\(error.kind)"
+            } catch {
+                kind = "other: \(error)"
+            }
+            let elapsed = ContinuousClock.now - started
+            return (kind, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        }
+        do {
+            let separator = url.contains("?") ? "&" : "?"
+            let connection = try await PGConnection.connect(try PGConfig(url + separator + "reply_spin=1000ms&query_timeout=off"))
+            let limited = try await PGConnection.connect(try PGConfig(url + separator + "reply_spin=1000ms&query_timeout=500ms"))
+            _ = try await connection.query("SELECT pg_sleep(\(0.0))")
+            _ = try await limited.query("SELECT pg_sleep(\(0.0))")
+            // Cancelled from another thread while the connection's thread watches for the reply.
+            let cancelled = await outcome {
+                let statement = Task {
+                    try await connection.withConnectionThread { _ = try await connection.query("SELECT pg_sleep(\(5.0))") }
+                }
+                try await Task.sleep(for: .milliseconds(300))
+                statement.cancel()
+                try await statement.value
+            }
+            let timedOut = await outcome {
+                try await limited.withConnectionThread { _ = try await limited.query("SELECT pg_sleep(\(5.0))") }
+            }
+            let after = try await connection.withConnectionThread { try await connection.query("SELECT 42").scalar(Int.self) ?? 0 }
+            emit("{\"cancelled\": \"\(cancelled.0)\", \"cancelled_seconds\": \(cancelled.1), \"timed_out\": \"\(timedOut.0)\", \"timed_out_seconds\": \(timedOut.1), \"after\": \(after)}")
+            exit(0)
+        } catch {
+            emit("spin-cancel failed: \(error)")
             exit(1)
         }
     }

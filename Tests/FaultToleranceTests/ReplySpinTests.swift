@@ -46,6 +46,40 @@ import Testing
         #expect(spinning.sleeps < 100, "the connection thread slept \(spinning.sleeps) times in 400 statements")
     }
 
+    struct CancelReport: Decodable {
+        let cancelled: String
+        let cancelled_seconds: Double
+        let timed_out: String
+        let timed_out_seconds: Double
+        let after: Int
+    }
+
+    @Test func aCancelAndAQueryTimeoutReachAStatementWhoseReplyIsWatchedFor() async throws {
+        // With a 1 s watch, the connection's thread is spinning when the cancel (at 300 ms) and
+        // the query timeout (500 ms) come: both must still stop the 5 s statement on the
+        // server, and the connection must still work.
+        let url = try await Self.database.configuration().url
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("reply-spin-cancel-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let output = work.appendingPathComponent("out").path
+        let pid = try ChildProcess.spawn([NetworkPartitionTests.probe, "spin-cancel", url],
+                                         standardOutput: output, standardError: work.appendingPathComponent("err").path)
+        let status = await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: ChildProcess.waitForExit(pid)) }
+        }
+        let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        guard status == 0, let line = text.split(separator: "\n").last else {
+            throw PGError(.protocolViolation, "the probe exited \(status): \(text)")
+        }
+        let report = try JSONDecoder().decode(CancelReport.self, from: Data(line.utf8))
+        #expect(report.cancelled == "server 57014", "\(report)")
+        #expect(report.cancelled_seconds < 4, "\(report)")
+        #expect(report.timed_out == "server 57014", "\(report)")
+        #expect(report.timed_out_seconds < 4, "\(report)")
+        #expect(report.after == 42)
+    }
+
     @Test func aStatementSpinsNoLongerThanItsLimitAndOnlyWhileNoOtherWaits() async throws {
         // Twenty 100 ms statements with the longest limit (1 s): each reply comes within it, so
         // a statement waiting alone spins all along (2 s of CPU on an idle machine, still a
