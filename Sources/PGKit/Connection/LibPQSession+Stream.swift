@@ -4,6 +4,9 @@ extension LibPQSession {
     /// Sends `query` in single-row mode and feeds rows to `channel` in batches, waiting while the
     /// consumer is behind so memory stays bounded. Runs on the connection thread.
     func stream(_ query: PGQuery, into channel: RowStreamChannel, cancellation: QueryCancellation) {
+        // Statements in flight on this connection: no other statement spins for its reply.
+        _ = ReplyWaiters.enter()
+        defer { ReplyWaiters.leave() }
         guard let connection else {
             channel.finish(error: PGError(.connectionClosed, "the connection is closed"))
             return

@@ -4,6 +4,9 @@ extension LibPQSession {
     /// Sends `sql` with the simple protocol in single-row mode and keeps, per statement, the
     /// first `limit` rows (values cut to `maxBytes`), counting the rest. Runs on the connection thread.
     func textResults(_ sql: String, keepingRows limit: Int, cuttingValuesAt maxBytes: Int?) throws(PGError) -> [PGTextResult] {
+        // Statements in flight on this connection: no other statement spins for its reply.
+        _ = ReplyWaiters.enter()
+        defer { ReplyWaiters.leave() }
         guard let connection else { throw PGError(.connectionClosed, "the connection is closed") }
         noteEffects(of: sql)
         guard PQsendQuery(connection, sql) == 1 else { throw connectionError(query: sql) }

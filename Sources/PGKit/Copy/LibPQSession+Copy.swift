@@ -6,6 +6,9 @@ extension LibPQSession {
     /// be encoded aborts the COPY: nothing is written.
     func copyIn<Rows: Sequence>(table: String, columns: [String], rows: Rows) throws(PGError) -> Int
         where Rows.Element == [any PGEncodable] {
+        // Statements in flight on this connection: no other statement spins for its reply.
+        _ = ReplyWaiters.enter()
+        defer { ReplyWaiters.leave() }
         guard let connection else { throw PGError(.connectionClosed, "the connection is closed") }
         let columnList = columns.map(PGQuery.quoteIdentifier).joined(separator: ", ")
         let sql = "COPY \(PGQuery.quoteQualifiedName(table)) (\(columnList)) FROM STDIN (FORMAT binary)"
@@ -58,6 +61,9 @@ extension LibPQSession {
     /// as it arrives (libpq gives one row per chunk), so any amount of data streams through.
     /// Returns the number of rows copied.
     func copyOut(_ sql: String, consume: (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
+        // Statements in flight on this connection: no other statement spins for its reply.
+        _ = ReplyWaiters.enter()
+        defer { ReplyWaiters.leave() }
         guard let connection else { throw PGError(.connectionClosed, "the connection is closed") }
         noteEffects(of: sql)
         let start = try check(PQexec(connection, sql), query: sql)

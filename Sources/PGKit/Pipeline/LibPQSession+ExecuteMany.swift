@@ -10,6 +10,9 @@ extension LibPQSession {
     /// `PGConnection.executeMany` runs this inside a transaction.
     func executeMany<Rows: Sequence>(_ sql: String, rows: Rows, rowsPerSync: Int = 1_000) throws(PGError) -> Int
         where Rows.Element == [any PGEncodable] {
+        // Statements in flight on this connection: no other statement spins for its reply.
+        _ = ReplyWaiters.enter()
+        defer { ReplyWaiters.leave() }
         noteEffects(of: sql)
         guard let connection else { throw PGError(.connectionClosed, "the connection is closed") }
         var iterator = rows.makeIterator()

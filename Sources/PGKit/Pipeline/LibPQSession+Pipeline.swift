@@ -40,6 +40,9 @@ extension LibPQSession {
     /// Sends every statement of `pipeline` in libpq pipeline mode, then collects the results in
     /// order. Prepared statements from the cache are reused; others go as unnamed statements.
     func execute(_ pipeline: PGPipeline) throws(PGError) -> [Result<PGResultStorage, PGError>] {
+        // Statements in flight on this connection: no other statement spins for its reply.
+        _ = ReplyWaiters.enter()
+        defer { ReplyWaiters.leave() }
         guard let connection else { throw PGError(.connectionClosed, "the connection is closed") }
         guard !pipeline.isEmpty else { return [] }
         for query in pipeline.queries where PGBindings.usesUnknownExtensionTypes(query.parameters, types: types) {
