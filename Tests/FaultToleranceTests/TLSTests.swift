@@ -43,6 +43,18 @@ import Testing
             secure["sslrootcert"] = path("ca.crt")
             let conn = try await PGConnection.connect(secure)
             #expect(try await conn.query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").scalar(Bool.self) == true)
+            // Replies watched for over TLS (the socket says nothing of what OpenSSL already
+            // holds, so only the wait before a reply's first bytes spins): small and large
+            // replies come back whole, on the connection's thread and from a task.
+            try await conn.withConnectionThread {
+                for step in 0..<200 {
+                    #expect(try await conn.query("SELECT \(Int64(step))").scalar(Int64.self) == Int64(step))
+                }
+                let large = try await conn.query("SELECT g::int8, repeat('x', 100) FROM generate_series(1, 200000) g")
+                #expect(large.count == 200_000)
+                #expect(try large.reduce(Int64(0)) { $0 + (try $1.decode(Int64.self, at: 0)) } == 20_000_100_000)
+            }
+            #expect(try await conn.query("SELECT count(*) FROM generate_series(1, 100000)").scalar(Int64.self) == 100_000)
             await conn.close()
 
             // Same server, reached by an address the certificate does not name: refused.

@@ -331,12 +331,14 @@ final class LibPQSession: @unchecked Sendable {
     /// is that call): `send` sends it, the reply is watched for as `replySpin` decides when no
     /// other statement of the process waits (see `ReplySpinPolicy`), then read in libpq.
     private func run(_ connection: OpaquePointer, send: () -> Int32, orExecute execute: () -> OpaquePointer?) -> OpaquePointer? {
-        // PQexec also discards what an earlier command left unread: let it, in that case.
-        guard replySpin.limit > 0, PQtransactionStatus(connection) != PQTRANS_ACTIVE else { return execute() }
         let alone = ReplyWaiters.enter()
         defer { ReplyWaiters.leave() }
+        // PQexec also discards what an earlier command left unread, and refuses to run in
+        // pipeline mode: let it, in those cases.
+        guard replySpin.limit > 0, PQtransactionStatus(connection) != PQTRANS_ACTIVE,
+              PQpipelineStatus(connection) == PQ_PIPELINE_OFF else { return execute() }
         guard send() == 1 else { return nil }
-        return takeResult(connection, spinning: alone)
+        return takeResult(connection, spinning: alone, inputRead: false)
     }
 
     /// Spins on the socket for the reply to the statement just sent, for as long as the
@@ -346,25 +348,29 @@ final class LibPQSession: @unchecked Sendable {
         guard ReplyWaiters.mayEverSpin else { return false }
         let budget = replySpin.nextBudget()
         guard budget > 0 else { return false }
-        let caught = ReplyWaiters.spin(socket: PQsocket(connection), budget: budget)
-        replySpin.record(caught: caught)
-        return caught
+        let outcome = ReplyWaiters.spin(socket: PQsocket(connection), budget: budget)
+        replySpin.record(outcome)
+        return outcome == .caught
     }
 
     /// Reads the sent statement's results to the end and returns the one PQexec would: the
     /// last, unless one of them is an error (the first error, then). When `spinning`, each wait
     /// for more of the reply (a large result comes in many pieces) is first spun for, as
-    /// `watchForReply` does, until the policy says stop; then libpq sleeps as usual.
-    private func takeResult(_ connection: OpaquePointer, spinning: Bool) -> OpaquePointer? {
+    /// `watchForReply` does, until the policy says stop; then libpq sleeps as usual. Over TLS
+    /// or GSS encryption the socket does not tell what the encryption library already holds,
+    /// so only a wait before any of the reply was read (`inputRead` false) is spun for there.
+    private func takeResult(_ connection: OpaquePointer, spinning: Bool, inputRead: Bool) -> OpaquePointer? {
         var last: OpaquePointer?
         var failure: OpaquePointer?
-        var spins = spinning
+        let encrypted = PQsslInUse(connection) == 1 || PQgssEncInUse(connection) == 1
+        var spins = spinning && !(encrypted && inputRead)
         while true {
             while spins, PQisBusy(connection) == 1 {
                 guard watchForReply(connection), PQconsumeInput(connection) == 1 else {
                     spins = false
                     break
                 }
+                if encrypted { spins = false }
             }
             guard let result = PQgetResult(connection) else { break }
             let status = PQresultStatus(result)
@@ -444,7 +450,7 @@ final class LibPQSession: @unchecked Sendable {
             // The thread's poll saw the reply arrive: read it now, or PQgetResult polls again
             // before reading (a second system call per statement).
             _ = PQconsumeInput(connection)
-            result = takeResult(connection, spinning: ReplyWaiters.isAlone)
+            result = takeResult(connection, spinning: ReplyWaiters.isAlone, inputRead: true)
         }
         do {
             let storage = try check(result, query: sent.query.sql, metadata: sent.metadata)
@@ -496,6 +502,8 @@ final class LibPQSession: @unchecked Sendable {
     /// an empty query clears it. Called before entering pipeline mode.
     func clearLingeringSingleRowMode() {
         guard singleRowModeMayLinger, let connection else { return }
+        _ = ReplyWaiters.enter()
+        defer { ReplyWaiters.leave() }
         PQclear(PQexec(connection, ""))
         singleRowModeMayLinger = false
     }
@@ -518,6 +526,9 @@ final class LibPQSession: @unchecked Sendable {
     }
 
     private func prepare(_ key: StatementCache.Key, connection: OpaquePointer) throws(PGError) -> String {
+        // In flight on this connection: no other statement spins for its reply meanwhile.
+        _ = ReplyWaiters.enter()
+        defer { ReplyWaiters.leave() }
         let (name, evicted) = statements.insert(key)
         if let evicted { PQclear(PQexec(connection, "DEALLOCATE \(evicted)")) }
         let prepared = key.parameterTypes.withUnsafeBufferPointer { oids in
@@ -541,7 +552,8 @@ final class LibPQSession: @unchecked Sendable {
         let alone = ReplyWaiters.enter()
         defer { ReplyWaiters.leave() }
         guard PQsendQuery(connection, sql) == 1 else { throw connectionError(query: sql) }
-        if alone { watchForReply(connection) }
+        // A reply caught is read now; otherwise PQgetResult would poll once more before reading.
+        if alone, watchForReply(connection) { _ = PQconsumeInput(connection) }
         var firstError: PGError?
         while let result = PQgetResult(connection) {
             let status = PQresultStatus(result)
@@ -557,6 +569,9 @@ final class LibPQSession: @unchecked Sendable {
     /// Runs SQL through the simple protocol and returns the last statement's rows as text, for
     /// showing results of statements whose shape is unknown in advance.
     func simpleQuery(_ sql: String) throws(PGError) -> (columns: [String], rows: [[String?]]) {
+        // In flight on this connection: no other statement spins for its reply meanwhile.
+        _ = ReplyWaiters.enter()
+        defer { ReplyWaiters.leave() }
         guard let connection else { throw PGError(.connectionClosed, "the connection is closed") }
         noteEffects(of: sql)
         guard PQsendQuery(connection, sql) == 1 else { throw connectionError(query: sql) }

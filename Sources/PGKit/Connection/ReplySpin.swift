@@ -33,7 +33,7 @@ struct ReplySpinPolicy: Sendable {
             return
         }
         let (seconds, attoseconds) = limit.components
-        self.limit = min(seconds, 1) * 1_000_000_000 + attoseconds / 1_000_000_000
+        self.limit = seconds >= 1 ? 1_000_000_000 : attoseconds / 1_000_000_000
     }
 
     /// How long the next wait spins, in nanoseconds (0: it sleeps at once).
@@ -44,6 +44,16 @@ struct ReplySpinPolicy: Sendable {
             return 0
         }
         return limit
+    }
+
+    /// Tells the policy how the wait it gave a budget ended (a spin cut short because another
+    /// statement started waiting says nothing about how fast replies come, and is not counted).
+    mutating func record(_ outcome: ReplyWaiters.SpinOutcome) {
+        switch outcome {
+        case .caught: record(caught: true)
+        case .missed: record(caught: false)
+        case .interrupted: break
+        }
     }
 
     /// Tells the policy whether the wait it gave a budget caught its reply.
@@ -81,20 +91,29 @@ enum ReplyWaiters {
         count.subtract(1, ordering: .relaxed)
     }
 
-    /// Watches `socket` for up to `budget` nanoseconds without sleeping; true once it has
-    /// something to read (or was closed, or failed: libpq then reports it). Gives up early
-    /// when another statement starts waiting.
-    static func spin(socket: Int32, budget: Int64) -> Bool {
+    /// How a spin ended.
+    enum SpinOutcome {
+        /// The socket has something to read (or was closed, or failed: libpq then reports it).
+        case caught
+        /// Nothing came within the budget.
+        case missed
+        /// Another statement started waiting, so this one stopped spinning.
+        case interrupted
+    }
+
+    /// Watches `socket` for up to `budget` nanoseconds without sleeping. Gives up early when
+    /// another statement starts waiting.
+    static func spin(socket: Int32, budget: Int64) -> SpinOutcome {
         var byte: UInt8 = 0
         let deadline = monotonicNanoseconds() + budget
         repeat {
             let received = recv(socket, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
-            if received >= 0 { return true }
+            if received >= 0 { return .caught }
             let failure = errno
-            if failure != EAGAIN && failure != EWOULDBLOCK && failure != EINTR { return true }
-            if count.load(ordering: .relaxed) > 1 { return false }
+            if failure != EAGAIN && failure != EWOULDBLOCK && failure != EINTR { return .caught }
+            if count.load(ordering: .relaxed) > 1 { return .interrupted }
         } while monotonicNanoseconds() < deadline
-        return false
+        return .missed
     }
 
     private static func monotonicNanoseconds() -> Int64 {

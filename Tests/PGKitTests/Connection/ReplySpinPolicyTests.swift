@@ -40,12 +40,29 @@ import Testing
         #expect(policy.nextBudget() == 50_000)
     }
 
+    @Test func aSpinCutShortByAnotherStatementIsNeitherACatchNorAMiss() {
+        var policy = ReplySpinPolicy(limit: .microseconds(50))
+        for _ in 0..<10 {
+            #expect(policy.nextBudget() == 50_000)
+            policy.record(.interrupted)
+        }
+        // Two misses and any number of interruptions: still no pause.
+        policy.record(.missed)
+        policy.record(.interrupted)
+        policy.record(.missed)
+        #expect(policy.nextBudget() == 50_000)
+        policy.record(.missed)
+        #expect(policy.nextBudget() == 0)
+    }
+
     @Test func noLimitNeverSpinsAndLimitsAreCappedAtOneSecond() {
         for limit in [nil, Duration.zero, .microseconds(-5)] {
             var policy = ReplySpinPolicy(limit: limit)
             #expect(policy.nextBudget() == 0)
         }
         #expect(ReplySpinPolicy(limit: .seconds(30)).limit == 1_000_000_000)
+        #expect(ReplySpinPolicy(limit: .milliseconds(5_500)).limit == 1_000_000_000, "5.5 s is capped at 1 s, not 1.5 s")
+        #expect(ReplySpinPolicy(limit: .microseconds(999_999)).limit == 999_999_000)
         #expect(ReplySpinPolicy(limit: .milliseconds(1)).limit == 1_000_000)
     }
 }
