@@ -1,6 +1,7 @@
 import Foundation
 import PGKit
 import PGKitTestSupport
+import Synchronization
 import Testing
 
 /// `dbctl watch` through the real binary: lines for committed changes of the tables asked for,
@@ -98,9 +99,16 @@ import Testing
         let total = 400
         let first = try CommandRun.startDBCtl(arguments)
         try await Self.waitUntilWatching(first)
+        // The second half is written only once the first watcher is dead, so that it is killed
+        // mid-stream however fast it keeps up: a watcher that had printed and acknowledged all
+        // 400 before the kill left its successor nothing to print (seen once under full load).
+        let killed = KillSignal()
         let writer = Task {
             let writerConn = try await PGConnection.connect(config)
             for id in 1...total {
+                if id == total / 2 + 1 {
+                    while !killed.isSet { try await Task.sleep(for: .milliseconds(10)) }
+                }
                 try await writerConn.execute("INSERT INTO events VALUES (\(Int32(id)))")
                 if id % 50 == 0 { try await Task.sleep(for: .milliseconds(20)) }
             }
@@ -116,6 +124,7 @@ import Testing
         }
         let printedBeforeKill = Self.lines(first.currentOutput())
         _ = try await first.wait()
+        killed.set()
         // What the server holds as acknowledged once the killed watcher's walsender is gone.
         var confirmed: PGLSN?
         for _ in 0..<200 {
@@ -195,4 +204,11 @@ import Testing
         #expect(!process.isRunning && process.terminationStatus == 0)
         await conn.close()
     }
+}
+
+/// Set once, read from another task: the first watcher is dead.
+final class KillSignal: Sendable {
+    private let state = Mutex(false)
+    var isSet: Bool { state.withLock { $0 } }
+    func set() { state.withLock { $0 = true } }
 }
