@@ -23,20 +23,9 @@ import Testing
     static func run(_ settings: String, statements: Int = 400, sleepMilliseconds: Int = 0, busy: Bool = false) async throws -> Report {
         let url = try await database.configuration().url
         let separator = url.contains("?") ? "&" : "?"
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("reply-spin-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: work) }
-        let output = work.appendingPathComponent("out").path
-        let pid = try ChildProcess.spawn([NetworkPartitionTests.probe, "spin", url + separator + settings, "\(statements)", "\(sleepMilliseconds)"] + (busy ? ["busy"] : []),
-                                         standardOutput: output, standardError: work.appendingPathComponent("err").path)
-        let status = await withCheckedContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(returning: ChildProcess.waitForExit(pid)) }
-        }
-        let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
-        guard status == 0, let line = text.split(separator: "\n").last else {
-            throw PGError(.protocolViolation, "the probe exited \(status): \(text)")
-        }
-        return try JSONDecoder().decode(Report.self, from: Data(line.utf8))
+        var arguments = ["spin", url + separator + settings, "\(statements)", "\(sleepMilliseconds)"]
+        if busy { arguments.append("busy") }
+        return try await FaultProbeRun.report(arguments)
     }
 
     @Test func aStatementWaitingAloneCatchesItsReplyWithoutSleeping() async throws {
@@ -59,20 +48,7 @@ import Testing
         // the query timeout (500 ms) come: both must still stop the 5 s statement on the
         // server, and the connection must still work.
         let url = try await Self.database.configuration().url
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("reply-spin-cancel-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: work) }
-        let output = work.appendingPathComponent("out").path
-        let pid = try ChildProcess.spawn([NetworkPartitionTests.probe, "spin-cancel", url],
-                                         standardOutput: output, standardError: work.appendingPathComponent("err").path)
-        let status = await withCheckedContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(returning: ChildProcess.waitForExit(pid)) }
-        }
-        let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
-        guard status == 0, let line = text.split(separator: "\n").last else {
-            throw PGError(.protocolViolation, "the probe exited \(status): \(text)")
-        }
-        let report = try JSONDecoder().decode(CancelReport.self, from: Data(line.utf8))
+        let report: CancelReport = try await FaultProbeRun.report(["spin-cancel", url])
         #expect(report.cancelled == "server 57014", "\(report)")
         #expect(report.cancelled_seconds < 4, "\(report)")
         #expect(report.timed_out == "server 57014", "\(report)")

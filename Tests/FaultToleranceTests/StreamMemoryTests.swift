@@ -17,20 +17,7 @@ import Testing
 
     static func stream(_ rows: Int) async throws -> Report {
         let url = try await database.configuration().url
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("stream-memory-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: work) }
-        let output = work.appendingPathComponent("out").path
-        let pid = try ChildProcess.spawn([NetworkPartitionTests.probe, "stream", url, "\(rows)"],
-                                         standardOutput: output, standardError: work.appendingPathComponent("err").path)
-        let status = await withCheckedContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(returning: ChildProcess.waitForExit(pid)) }
-        }
-        let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
-        guard status == 0, let line = text.split(separator: "\n").last else {
-            throw PGError(.protocolViolation, "the probe exited \(status): \(text)")
-        }
-        return try JSONDecoder().decode(Report.self, from: Data(line.utf8))
+        return try await FaultProbeRun.report(["stream", url, "\(rows)"])
     }
 
     @Test func aMillionRowStreamPeaksLikeAHundredThousandRowOne() async throws {
