@@ -130,9 +130,10 @@ final class ConnectionThread: @unchecked Sendable {
         if wake { signal() }
     }
 
-    /// Called by a reply handler once it is done with the connection, before it resumes its
-    /// caller: the next statement may claim the connection at once instead of finding it
-    /// still owned by this thread (and queueing a job behind nothing).
+    /// Called by a reply handler or a statement's job once it is done with the connection,
+    /// before it resumes its caller: the next statement (or a pool handing the connection to a
+    /// queued one) may claim the connection at once instead of finding it still owned by this
+    /// thread (and queueing a job behind nothing).
     func endReply() {
         let wake = state.withLock { state -> Bool in
             guard state.owner == .thread else { return false }

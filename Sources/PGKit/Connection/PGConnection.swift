@@ -183,6 +183,9 @@ public final class PGConnection: Sendable {
                         let idle = session.transactionStatus == PQTRANS_IDLE
                         cancellation.end(job)
                         self.state.withLock { $0.serverTransactionIdle = idle }
+                        // Done with libpq: the connection is free before its caller resumes
+                        // (a pool may hand it to a queued statement at once).
+                        self.thread.endReply()
                         continuation.resume(with: result)
                     }
                     if !accepted { continuation.resume(throwing: PGError(.connectionClosed, "the connection is closed")) }
@@ -204,37 +207,15 @@ public final class PGConnection: Sendable {
         if Task.isCancelled { throw PGError(.cancelled, "the task was cancelled before the statement was sent") }
         if thread.isCurrent || !thread.claim() { return try await perform { try $0.execute(query) } }
         let job = cancellation.makeJobID()
-        let session = self.session
         let cancellation = self.cancellation
         do {
             let outcome: PGResultStorage? = try await withTaskCancellationHandler {
-                switch cancellation.tryBegin(job) {
-                case .started: break
-                case .cancelled:
-                    thread.unclaim()
-                    throw PGError(.cancelled, "the task was cancelled before the statement was sent")
-                case .busy:
-                    // A cancel for the previous statement is still travelling: queue this one.
-                    thread.unclaim()
-                    return nil
-                }
-                let attempt = Result { () throws(PGError) in try session.send(query) }
-                guard case .success(let sent?) = attempt else {
-                    // Not sent (an error, or the statement needs preparing first): hand back.
-                    cancellation.end(job)
-                    thread.unclaim()
-                    _ = try attempt.get()
-                    return nil
-                }
-                return try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<PGResultStorage?, any Error>) in
-                    thread.awaitReply(immediately: !sent.isFlushed) {
-                        let result = Result { () throws(PGError) -> PGResultStorage? in try session.finish(sent) }
-                        let idle = session.transactionStatus == PQTRANS_IDLE
-                        cancellation.end(job)
-                        self.state.withLock { $0.serverTransactionIdle = idle }
-                        // Done with libpq: the caller's next statement may claim the connection.
-                        self.thread.endReply()
-                        continuation.resume(with: result.mapError { $0 as any Error })
+                try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<PGResultStorage?, any Error>) in
+                    switch startClaimed(query, job: job, reply: { continuation.resume(with: $0.map { $0 }.mapError { $0 }) }) {
+                    case .sent: break
+                    case .cancelled: continuation.resume(throwing: PGError(.cancelled, "the task was cancelled before the statement was sent"))
+                    case .notSent(let error?): continuation.resume(throwing: error)
+                    case .notSent(nil): continuation.resume(returning: nil)
                     }
                 }
             } onCancel: {
@@ -245,6 +226,89 @@ public final class PGConnection: Sendable {
             throw failure(error, job: job)
         }
         return try await perform { try $0.execute(query) }
+    }
+
+    /// What `startClaimed` did with a statement on the connection claimed from its thread.
+    private enum ClaimedStart {
+        /// Sent: the reply handler runs on the connection thread once the server answers.
+        case sent
+        /// Not sent, and the connection handed back: the job was cancelled before it began...
+        case cancelled
+        /// ... or it goes through the connection thread instead (a cancel for an earlier job is
+        /// on its way, or the statement must be prepared first), or sending it failed.
+        case notSent(PGError?)
+    }
+
+    /// Sends `query` as `job` on the connection the caller claimed, from the caller's thread;
+    /// once sent, `reply` runs on the connection thread with the outcome (errors not mapped
+    /// yet: see `failure`), after the connection is free for the next statement.
+    private func startClaimed(_ query: PGQuery, job: UInt64,
+                              reply: @escaping @Sendable (Result<PGResultStorage, PGError>) -> Void) -> ClaimedStart {
+        switch cancellation.tryBegin(job) {
+        case .started: break
+        case .cancelled:
+            thread.unclaim()
+            return .cancelled
+        case .busy:
+            // A cancel for the previous statement is still travelling: queue this one.
+            thread.unclaim()
+            return .notSent(nil)
+        }
+        let session = self.session
+        let cancellation = self.cancellation
+        let sent: LibPQSession.SentStatement
+        do throws(PGError) {
+            guard let statement = try session.send(query) else {
+                // Not prepared yet (or an extension type to look up): the thread does both.
+                cancellation.end(job)
+                thread.unclaim()
+                return .notSent(nil)
+            }
+            sent = statement
+        } catch {
+            cancellation.end(job)
+            thread.unclaim()
+            return .notSent(error)
+        }
+        thread.awaitReply(immediately: !sent.isFlushed) { [self] in
+            let result = Result { () throws(PGError) in try session.finish(sent) }
+            let idle = session.transactionStatus == PQTRANS_IDLE
+            cancellation.end(job)
+            state.withLock { $0.serverTransactionIdle = idle }
+            // Done with libpq: the caller's next statement may claim the connection.
+            thread.endReply()
+            reply(result)
+        }
+        return .sent
+    }
+
+    /// A new job ID on this connection, for `send(onBehalf:job:reply:)` and `cancel(job:)`.
+    func makeJobID() -> UInt64 { cancellation.makeJobID() }
+
+    /// Cancels `job`: on the server when it runs, before it starts when it has not yet.
+    func cancel(job: UInt64) { cancellation.cancel(job) }
+
+    /// Sends `query` as `job` from the calling thread for a task that waits in the pool (the
+    /// caller giving the connection back hands it to the statement first in the queue), so that
+    /// task is resumed once, with the reply, instead of once for the connection and once more
+    /// for the reply. `reply` runs on the connection thread with what `query(_:)` would have
+    /// returned or thrown. False when nothing was sent (the job was cancelled, a cancel is on
+    /// its way, anything else is queued on the connection, the statement must be prepared
+    /// first): the waiting task then gets the connection and runs the statement itself.
+    /// The connection must be free and outside a transaction (just given back to the pool).
+    func send(onBehalf query: PGQuery, job: UInt64, reply: @escaping @Sendable (Result<PGResultStorage, PGError>) -> Void) -> Bool {
+        guard !thread.isCurrent, thread.claim() else { return false }
+        let started = startClaimed(query, job: job) { [self] result in
+            reply(result.mapError { error in
+                let mapped = failure(error, job: job)
+                // Outside a transaction, a write that was sent and got no answer committed by
+                // itself or not at all (as `performReportingOutcome` says).
+                guard mapped.kind == .connectionLost || mapped.kind == .timedOut, StatementOutcome.mayWrite(query.sql) else { return mapped }
+                return mapped.outcomeUnknown(after: "a write outside a transaction")
+            })
+        }
+        guard case .sent = started else { return false }
+        return true
     }
 
     private func runInline<T: Sendable>(_ job: UInt64, limit: Duration??, _ operation: @escaping @Sendable (LibPQSession) throws -> T) async throws -> T {

@@ -107,7 +107,7 @@ extension PGPool {
         // either starts), and the lane has not lingered. A lane whose connection was given
         // back after an error ends by its own loop's error, not here.
         if !lingered, !lanesShouldAsk.load(ordering: .relaxed) { return false }
-        let (stop, waiter, openReplacement) = withState { state -> (Bool, UnsafeContinuation<(Int, PGConnection), any Error>?, Bool) in
+        let (stop, waiter, openReplacement) = withState { state -> (Bool, PoolWaiter?, Bool) in
             // Not this lane's connection any more (it was given back after an error): stop
             // without giving it back again.
             guard state.lanes[id] === lane else { return (true, nil, false) }
@@ -119,7 +119,7 @@ extension PGPool {
             let (waiter, openReplacement) = state.returnLaneConnection(id, reusable: !connection.isBroken)
             return (true, waiter, openReplacement)
         }
-        waiter?.resume(returning: (id, connection))
+        waiter?.lease(id, connection)
         if stop { afterLaneReturn(openReplacement: openReplacement) }
         return stop
     }

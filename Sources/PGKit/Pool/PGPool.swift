@@ -26,7 +26,7 @@ public final class PGPool: Sendable {
     struct State {
         var machine: PoolStateMachine
         var connections: [Int: PGConnection] = [:]
-        var waiters: [Int: UnsafeContinuation<(Int, PGConnection), any Error>] = [:]
+        var waiters: [Int: PoolWaiter] = [:]
         /// When each waiter's acquire timeout runs out. Every waiter gets the same timeout, so
         /// one task sleeping until the earliest deadline serves them all.
         var deadlines: [Int: ContinuousClock.Instant] = [:]
@@ -43,7 +43,7 @@ public final class PGPool: Sendable {
         var lanes: [Int: StatementLane] = [:]
 
         /// Takes a waiter out (served, failed or gone) with its deadline.
-        mutating func takeWaiter(_ id: Int) -> UnsafeContinuation<(Int, PGConnection), any Error>? {
+        mutating func takeWaiter(_ id: Int) -> PoolWaiter? {
             deadlines.removeValue(forKey: id)
             return waiters.removeValue(forKey: id)
         }
@@ -57,7 +57,7 @@ public final class PGPool: Sendable {
         /// no transaction or session state behind): idle again, handed to the first waiter
         /// (returned, to resume), or closed.
         mutating func returnLaneConnection(_ id: Int, reusable: Bool)
-            -> (waiter: UnsafeContinuation<(Int, PGConnection), any Error>?, openReplacement: Bool) {
+            -> (waiter: PoolWaiter?, openReplacement: Bool) {
             switch machine.release(id, reusable: reusable, now: .now) {
             case .keepIdle: return (nil, false)
             case .handOver(let waiterID): return (takeWaiter(waiterID), false)
@@ -85,6 +85,10 @@ public final class PGPool: Sendable {
     /// a lane's frequent "may I stop?" costs one atomic load instead of taking the lock every
     /// statement shares (under load the lanes and the callers queued on that lock).
     let lanesShouldAsk = Atomic<Bool>(false)
+
+    /// How many queued statements a caller giving back a connection sent for their tasks
+    /// (`PoolWaiter.handOver`); tests read it to know that path ran.
+    let statementsSentForWaiters = Atomic<Int>(0)
 
     /// Runs `body` with the pool's state locked (for the pipelining extension).
     func withState<T: Sendable>(_ body: (inout sending State) -> sending T) -> T { state.withLock(body) }
@@ -163,7 +167,7 @@ public final class PGPool: Sendable {
     @discardableResult
     public func query(_ query: PGQuery) async throws -> PGQueryResult {
         if let storage = try await pipelined(query) { return PGQueryResult(storage: storage) }
-        return try await withConnection { try await $0.query(query) }
+        return PGQueryResult(storage: try await statement(query))
     }
 
     /// Runs `sql` with explicit parameters on a pooled connection.
@@ -176,7 +180,7 @@ public final class PGPool: Sendable {
     @discardableResult
     public func execute(_ query: PGQuery) async throws -> Int {
         if let storage = try await pipelined(query) { return storage.affectedRows }
-        return try await withConnection { try await $0.execute(query) }
+        return try await statement(query).affectedRows
     }
 
     /// Runs `body` in a transaction on one pooled connection (see `PGConnection.transaction`).
@@ -213,6 +217,24 @@ public final class PGPool: Sendable {
         }
     }
 
+    /// Runs one statement on a connection of its own. While every connection is busy the
+    /// statement waits in the queue with its task, and the caller that gives a connection back
+    /// sends it (`PoolWaiter`), so the task is resumed once, with the reply. Not while the pool
+    /// records spans and metrics: an instrumented statement runs inside its caller's span.
+    private func statement(_ query: PGQuery) async throws -> PGResultStorage {
+        guard instruments == nil else { return try await withConnection { try await $0.query(query) }.storage }
+        let (id, connection, answer) = try await acquire(queueing: query)
+        do {
+            let storage: PGResultStorage
+            if let answer { storage = try answer.get() } else { storage = try await connection.performUninstrumented(query) }
+            await release(id, connection)
+            return storage
+        } catch {
+            await release(id, connection)
+            throw error
+        }
+    }
+
     // MARK: Acquire and release
 
     /// `acquire()` inside its span and timer when the pool records them.
@@ -224,14 +246,22 @@ public final class PGPool: Sendable {
     }
 
     private func acquire() async throws -> (Int, PGConnection) {
+        let (id, connection, _) = try await acquire(queueing: nil)
+        return (id, connection)
+    }
+
+    /// A connection, health-checked when it idled long or looks suspect; with `statement`, a
+    /// wait for one may end with the statement already run on it (its outcome returned).
+    private func acquire(queueing statement: PGQuery?) async throws -> (Int, PGConnection, Result<PGResultStorage, PGError>?) {
         while true {
-            let (id, connection, idleFor) = try await acquireOnce()
+            let (id, connection, idleFor, answer) = try await acquireOnce(queueing: statement)
+            if let answer { return (id, connection, answer) }
             let suspect = connection.isBroken || connection.hasUnexpectedInput
-            guard suspect || idleFor >= configuration.healthCheckAfterIdle else { return (id, connection) }
+            guard suspect || idleFor >= configuration.healthCheckAfterIdle else { return (id, connection, nil) }
             do {
                 guard !connection.isBroken else { throw PGError(.connectionLost, "broken") }
                 try await connection.ping()
-                return (id, connection)
+                return (id, connection, nil)
             } catch {
                 logger.debug("discarding a connection that failed its health check")
                 discard(id, connection)
@@ -245,16 +275,18 @@ public final class PGPool: Sendable {
         case failed(PGError)
     }
 
-    private func acquireOnce() async throws -> (Int, PGConnection, Duration) {
+    private func acquireOnce(queueing query: PGQuery?) async throws -> (Int, PGConnection, Duration, Result<PGResultStorage, PGError>?) {
         if !Task.isCancelled, let leased = state.withLock({ state -> (Int, PGConnection, Duration)? in
             state.machine.leaseIfIdle(now: .now).map { ($0.id, state.connections[$0.id]!, $0.idleFor) }
         }) {
-            return leased
+            return (leased.0, leased.1, leased.2, nil)
         }
         let waiterID = state.withLock { $0.makeID() }
+        // A fresh one per wait: one that was handed a connection it could not be sent on is done.
+        let statement = query.map(QueuedStatement.init)
         var idleFor = Duration.zero
-        let (id, connection) = try await withTaskCancellationHandler {
-            try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<(Int, PGConnection), any Error>) in
+        let handover = try await withTaskCancellationHandler {
+            try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<PoolWaiter.Handover, any Error>) in
                 let step = state.withLock { state -> AcquireStep in
                     if state.cancelledWaiters.remove(waiterID) != nil {
                         return .failed(PGError(.cancelled, "the task was cancelled while waiting for a connection"))
@@ -265,7 +297,7 @@ public final class PGPool: Sendable {
                     case .lease(let id, let idle):
                         return .ready(id, state.connections[id]!, idle)
                     case .wait(let open):
-                        state.waiters[waiterID] = continuation
+                        state.waiters[waiterID] = PoolWaiter(continuation: continuation, statement: statement)
                         lanesShouldAsk.store(true, ordering: .relaxed)
                         return .waiting(open: open)
                     case .poolClosed:
@@ -275,7 +307,7 @@ public final class PGPool: Sendable {
                 switch step {
                 case .ready(let id, let connection, let idle):
                     idleFor = idle
-                    continuation.resume(returning: (id, connection))
+                    continuation.resume(returning: .leased(id: id, connection))
                 case .failed(let error):
                     continuation.resume(throwing: error)
                 case .waiting(let open):
@@ -286,9 +318,14 @@ public final class PGPool: Sendable {
                 }
             }
         } onCancel: {
+            // A statement already sent for this task is cancelled on the server instead.
+            if statement?.cancel() == true { return }
             failWaiter(waiterID, PGError(.cancelled, "the task was cancelled while waiting for a connection"), markCancelled: true)
         }
-        return (id, connection, idleFor)
+        switch handover {
+        case .leased(let id, let connection): return (id, connection, idleFor, nil)
+        case .answered(let id, let connection, let answer): return (id, connection, .zero, answer)
+        }
     }
 
     /// Gives the waiter its deadline, and starts the task that enforces deadlines if none runs.
@@ -344,14 +381,14 @@ public final class PGPool: Sendable {
     }
 
     private func failWaiter(_ waiterID: Int, _ error: PGError, markCancelled: Bool) {
-        let continuation = state.withLock { state -> UnsafeContinuation<(Int, PGConnection), any Error>? in
+        let waiter = state.withLock { state -> PoolWaiter? in
             guard state.machine.removeWaiter(waiterID) else {
                 if markCancelled, state.waiters[waiterID] == nil { state.cancelledWaiters.insert(waiterID) }
                 return nil
             }
             return state.takeWaiter(waiterID)
         }
-        continuation?.resume(throwing: error)
+        waiter?.fail(error)
     }
 
     private func release(_ id: Int, _ connection: PGConnection) async {
@@ -367,7 +404,7 @@ public final class PGPool: Sendable {
                 reusable = false
             }
         }
-        let (decision, waiter) = state.withLock { state -> (PoolStateMachine.ReleaseDecision, UnsafeContinuation<(Int, PGConnection), any Error>?) in
+        let (decision, waiter) = state.withLock { state -> (PoolStateMachine.ReleaseDecision, PoolWaiter?) in
             let decision = state.machine.release(id, reusable: reusable, now: .now)
             switch decision {
             case .handOver(let waiterID): return (decision, state.takeWaiter(waiterID))
@@ -378,7 +415,8 @@ public final class PGPool: Sendable {
         }
         switch decision {
         case .keepIdle: break
-        case .handOver: waiter?.resume(returning: (id, connection))
+        case .handOver:
+            if waiter?.handOver(id, connection) == true { statementsSentForWaiters.add(1, ordering: .relaxed) }
         case .close(let openReplacement):
             Task { await connection.close() }
             if openReplacement { openConnection() }
@@ -401,7 +439,7 @@ public final class PGPool: Sendable {
             do {
                 let connection = try await PGConnection.connect(config, logger: logger)
                 guard let self else { await connection.close(); return }
-                let (id, waiter, closeNow) = self.state.withLock { state -> (Int, UnsafeContinuation<(Int, PGConnection), any Error>?, Bool) in
+                let (id, waiter, closeNow) = self.state.withLock { state -> (Int, PoolWaiter?, Bool) in
                     let id = state.makeID()
                     state.lastConnectError = nil
                     if state.machine.isShuttingDown { state.machine.connectionFailedWhileClosing(); return (id, nil, true) }
@@ -410,7 +448,7 @@ public final class PGPool: Sendable {
                     return (id, waiterID.flatMap { state.takeWaiter($0) }, false)
                 }
                 if closeNow { await connection.close(); self.notifyShutdownIfDrained(); return }
-                waiter?.resume(returning: (id, connection))
+                waiter?.lease(id, connection)
                 // The server accepts connections again (after a refusal or a failover): the
                 // waiters still queued get connections of their own, one connect at a time.
                 if self.state.withLock({ $0.machine.retryConnecting(now: .now) }) { self.openConnection() }
@@ -425,13 +463,13 @@ public final class PGPool: Sendable {
     /// waiters now; anything else keeps them queued and retries after a backoff.
     private func connectFailed(_ error: PGError) {
         logger.warning("could not open a pooled connection: \(error.message)")
-        let (decision, failing) = state.withLock { state -> (PoolStateMachine.ConnectFailureDecision, [UnsafeContinuation<(Int, PGConnection), any Error>]) in
+        let (decision, failing) = state.withLock { state -> (PoolStateMachine.ConnectFailureDecision, [PoolWaiter]) in
             state.lastConnectError = error
             let decision = state.machine.connectionFailed(permanent: Self.isPermanent(error), now: .now)
             guard case .fail(let waiterIDs) = decision else { return (decision, []) }
             return (decision, waiterIDs.compactMap { state.takeWaiter($0) })
         }
-        for waiter in failing { waiter.resume(throwing: error) }
+        for waiter in failing { waiter.fail(error) }
         if case .retry(let retryAt) = decision { scheduleConnectRetry(at: retryAt) }
         notifyShutdownIfDrained()
     }
@@ -496,7 +534,7 @@ public final class PGPool: Sendable {
         }
         maintenance?.cancel()
         wakeIdleLanes()
-        for waiter in waiters { waiter.resume(throwing: PGError(.poolClosed, "the pool is shutting down")) }
+        for waiter in waiters { waiter.fail(PGError(.poolClosed, "the pool is shutting down")) }
         for connection in idle { await connection.close() }
         await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
             let drained = state.withLock { state -> Bool in

@@ -1,0 +1,163 @@
+import Foundation
+@testable import PGKit
+import PGKitTestSupport
+import Testing
+
+/// `pool.query` and `pool.execute` waiting for a busy pool: the caller that gives a connection
+/// back sends the first queued statement for its task (`PoolWaiter.handOver`). Each test makes
+/// the handover happen (the counter `statementsSentForWaiters` says it did) and then tries to
+/// break what a statement run by its own task guarantees: its own answer, its own error, its
+/// cancel, its time limit, an unknown outcome for a write whose connection died.
+@Suite struct QueuedStatementTests {
+    static let database = SuiteDatabase("queued_statements")
+
+    func makePool(max: Int, name: String, queryTimeout: Duration? = nil) async throws -> PGPool {
+        var config = try await Self.database.configuration()
+        config["application_name"] = name
+        if let queryTimeout { config.queryTimeout = queryTimeout }
+        return PGPool(config: config, configuration: .init(maxConnections: max, acquireTimeout: .seconds(120)))
+    }
+
+    /// Waits until `pool` has `count` callers queued.
+    func waitForQueue(_ pool: PGPool, count: Int) async throws {
+        for _ in 0..<1000 where pool.statistics.waiting < count { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(pool.statistics.waiting == count)
+    }
+
+    @Test func everyQueuedCallerGetsItsOwnRowsAndItsOwnErrors() async throws {
+        let pool = try await makePool(max: 2, name: "pgkit-queued-answers")
+        // Every fifth statement divides by zero; the others echo their caller's numbers.
+        let sql = "SELECT $1::int8 * 1000 + $2::int8, 10 / $3::int4"
+        let wrong = try await withThrowingTaskGroup(of: Int.self) { group in
+            for task in 0..<32 {
+                group.addTask {
+                    var wrong = 0
+                    for step in 0..<40 {
+                        let failing = (task + step) % 5 == 0
+                        do {
+                            let rows = try await pool.query(PGQuery(sql, parameters: [Int64(task), Int64(step), Int32(failing ? 0 : 2)]))
+                            let (echo, quotient) = try rows[0].decode((Int, Int).self)
+                            if failing || rows.count != 1 || echo != task * 1000 + step || quotient != 5 { wrong += 1 }
+                        } catch let error as PGError {
+                            if !failing || error.sqlState?.rawValue != "22012" { wrong += 1 }
+                        }
+                    }
+                    return wrong
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(wrong == 0, "every caller got its own row or its own error")
+        #expect(pool.statementsSentForWaiters.load(ordering: .relaxed) > 100, "most statements waited and were sent by the caller before them")
+        let statistics = pool.statistics
+        #expect(statistics.inUse == 0 && statistics.waiting == 0 && statistics.open <= 2)
+        #expect(try await pool.query("SELECT 1").scalar(Int.self) == 1)
+        await pool.shutdown()
+    }
+
+    /// One connection: `first` holds it, `second` queues behind it, and is sent by `first`'s
+    /// caller as it gives the connection back. `second`'s SQL runs once before with `warmUp`
+    /// for parameters, so it is prepared (an unprepared statement goes to its own task).
+    func queueBehindOneStatement(_ pool: PGPool, first: PGQuery, second: PGQuery, warmUp: [any PGEncodable]) async throws
+        -> Task<PGQueryResult, any Error> {
+        _ = try await pool.query(PGQuery(second.sql, parameters: warmUp))
+        let sentBefore = pool.statementsSentForWaiters.load(ordering: .relaxed)
+        let holder = Task { try await pool.query(first) }
+        for _ in 0..<1000 where pool.statistics.inUse == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        let queued = Task { try await pool.query(second) }
+        try await waitForQueue(pool, count: 1)
+        _ = try await holder.value
+        for _ in 0..<1000 where pool.statementsSentForWaiters.load(ordering: .relaxed) == sentBefore {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(pool.statementsSentForWaiters.load(ordering: .relaxed) == sentBefore + 1, "the queued statement was sent by the first caller")
+        return queued
+    }
+
+    @Test func cancellingATaskWhoseStatementWasSentForItStopsItOnTheServer() async throws {
+        let pool = try await makePool(max: 1, name: "pgkit-queued-cancel-sent")
+        let sleeper = try await queueBehindOneStatement(pool, first: "SELECT pg_sleep(0.3)", second: "SELECT pg_sleep(\(30.0))", warmUp: [0.0])
+        try await Task.sleep(for: .milliseconds(300))
+        let cancelled = ContinuousClock.now
+        sleeper.cancel()
+        do {
+            _ = try await sleeper.value
+            Issue.record("the cancelled statement returned")
+        } catch let error as PGError {
+            #expect(error.kind == .cancelled || error.sqlState == .queryCanceled, "got \(error.kind): \(error.message)")
+        }
+        #expect(ContinuousClock.now - cancelled < .seconds(10), "stopped long before the 30 s sleep ended")
+        let running = try await pool.query("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pgkit-queued-cancel-sent' AND state = 'active' AND pid <> pg_backend_pid()").scalar(Int.self)
+        #expect(running == 0)
+        #expect(pool.statistics.open == 1, "a cancelled statement leaves its connection usable")
+        await pool.shutdown()
+    }
+
+    @Test func cancellingAQueuedStatementBeforeItIsSentRunsNothing() async throws {
+        let pool = try await makePool(max: 1, name: "pgkit-queued-cancel-waiting")
+        try await pool.execute("CREATE TABLE IF NOT EXISTS queued_cancelled (note text)")
+        let insert: PGQuery = "INSERT INTO queued_cancelled VALUES (\("must not exist"))"
+        try await pool.execute(insert)  // prepared now
+        try await pool.execute("DELETE FROM queued_cancelled")
+        let holder = Task { try await pool.query("SELECT pg_sleep(1)") }
+        for _ in 0..<1000 where pool.statistics.inUse == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        let waiter = Task { try await pool.execute(insert) }
+        try await waitForQueue(pool, count: 1)
+        waiter.cancel()
+        await #expect(throws: PGError.self) { try await waiter.value }
+        #expect(pool.statistics.waiting == 0)
+        _ = try await holder.value
+        #expect(try await pool.query("SELECT count(*) FROM queued_cancelled").scalar(Int.self) == 0)
+        await pool.shutdown()
+    }
+
+    @Test func theQueryTimeoutStopsAStatementSentForItsTask() async throws {
+        let pool = try await makePool(max: 1, name: "pgkit-queued-timeout", queryTimeout: .seconds(1))
+        let slow = try await queueBehindOneStatement(pool, first: "SELECT pg_sleep(0.3)", second: "SELECT pg_sleep(\(20.0))", warmUp: [0.0])
+        let started = ContinuousClock.now
+        do {
+            _ = try await slow.value
+            Issue.record("a 20 s statement returned under a 1 s query timeout")
+        } catch let error as PGError {
+            // The server cancels it (57014) after 1 s, as it would a statement its own task sent.
+            #expect(error.sqlState == .queryCanceled || error.kind == .timedOut)
+        }
+        #expect(ContinuousClock.now - started < .seconds(15))
+        #expect(try await pool.query("SELECT 1").scalar(Int.self) == 1)
+        await pool.shutdown()
+    }
+
+    @Test func aWriteSentForItsTaskWhoseConnectionDiesHasAnUnknownOutcome() async throws {
+        let pool = try await makePool(max: 1, name: "pgkit-queued-lost-write")
+        try await pool.execute("CREATE TABLE IF NOT EXISTS queued_writes (n int)")
+        let write: PGQuery = "INSERT INTO queued_writes SELECT \(1) FROM pg_sleep(\(10.0))"
+        let writer = try await queueBehindOneStatement(pool, first: "SELECT pg_sleep(0.3)", second: write, warmUp: [1, 0.0])
+        try await Task.sleep(for: .milliseconds(100))
+        let before = try await Self.database.connect()
+        let warmedRows = try await before.query("SELECT count(*) FROM queued_writes").scalar(Int.self)
+        await before.close()
+        // Kill the backend running the write from a connection of our own.
+        let admin = try await Self.database.connect()
+        var killed = false
+        for _ in 0..<200 where !killed {
+            killed = try await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pgkit-queued-lost-write' AND state = 'active' AND query LIKE 'INSERT INTO queued_writes%'").count == 1
+            if !killed { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(killed)
+        do {
+            _ = try await writer.value
+            Issue.record("a write whose backend was terminated returned")
+        } catch let error as PGError {
+            // Lost before an answer: it may have committed or not. If the server's own error for
+            // the terminated backend arrived first, the statement failed: it did not commit.
+            #expect(error.kind == .outcomeUnknown || error.sqlState == .adminShutdown, "got \(error.kind): \(error.message)")
+            if error.kind != .outcomeUnknown {
+                #expect(try await admin.query("SELECT count(*) FROM queued_writes").scalar(Int.self) == warmedRows)
+            }
+        }
+        await admin.close()
+        // The broken connection is replaced.
+        #expect(try await pool.query("SELECT 1").scalar(Int.self) == 1)
+        await pool.shutdown()
+    }
+}
