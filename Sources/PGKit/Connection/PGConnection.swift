@@ -295,9 +295,10 @@ public final class PGConnection: Sendable {
     /// returned or thrown. False when nothing was sent (the job was cancelled, a cancel is on
     /// its way, anything else is queued on the connection, the statement must be prepared
     /// first): the waiting task then gets the connection and runs the statement itself.
-    /// The connection must be free and outside a transaction (just given back to the pool).
+    /// The connection must be lent to the pool's caller and outside a transaction.
     func send(onBehalf query: PGQuery, job: UInt64, reply: @escaping @Sendable (Result<PGResultStorage, PGError>) -> Void) -> Bool {
-        guard !thread.isCurrent, thread.claim() else { return false }
+        // From any thread, this connection's own included (a reply handler handing it on).
+        guard thread.claim() else { return false }
         let started = startClaimed(query, job: job) { [self] result in
             reply(result.mapError { error in
                 let mapped = failure(error, job: job)
@@ -622,6 +623,13 @@ public final class PGConnection: Sendable {
     /// session: settings, a role, temporary tables, prepared statements made with SQL, cursors,
     /// LISTENs, advisory locks (see `SessionEffects`). Safe to ask from any task.
     public var mayHaveSessionState: Bool { !session.pendingSessionEffects.isEmpty }
+
+    /// Whether the connection can go back to a pool as it is: open, not broken, outside any
+    /// transaction, with no session state to reset (one lock, for the path after every reply).
+    var isReusableAsIs: Bool {
+        state.withLock { !$0.isBroken && !$0.isClosed && $0.transactionDepth == 0 && $0.serverTransactionIdle }
+            && !mayHaveSessionState
+    }
 
     /// Returns the session to the state it had after connecting, when anything may have
     /// changed it (`mayHaveSessionState`); costs nothing otherwise. A pool does this before

@@ -19,6 +19,8 @@ public final class PGPool: Sendable {
     let logger: Logger
     /// Spans and metrics; nil when nothing records them (see `PGObservability`).
     private let instruments: PoolInstruments?
+    /// Whether the pool records spans or metrics (then each statement runs inside its caller's).
+    var recordsInstruments: Bool { instruments != nil }
     /// Spans and timers of statements sent through statement lanes (the exclusive path's are the
     /// connection's own).
     let laneInstruments: StatementInstruments?
@@ -217,24 +219,6 @@ public final class PGPool: Sendable {
         }
     }
 
-    /// Runs one statement on a connection of its own. While every connection is busy the
-    /// statement waits in the queue with its task, and the caller that gives a connection back
-    /// sends it (`PoolWaiter`), so the task is resumed once, with the reply. Not while the pool
-    /// records spans and metrics: an instrumented statement runs inside its caller's span.
-    private func statement(_ query: PGQuery) async throws -> PGResultStorage {
-        guard instruments == nil else { return try await withConnection { try await $0.query(query) }.storage }
-        let (id, connection, answer) = try await acquire(queueing: query)
-        do {
-            let storage: PGResultStorage
-            if let answer { storage = try answer.get() } else { storage = try await connection.performUninstrumented(query) }
-            await release(id, connection)
-            return storage
-        } catch {
-            await release(id, connection)
-            throw error
-        }
-    }
-
     // MARK: Acquire and release
 
     /// `acquire()` inside its span and timer when the pool records them.
@@ -252,7 +236,7 @@ public final class PGPool: Sendable {
 
     /// A connection, health-checked when it idled long or looks suspect; with `statement`, a
     /// wait for one may end with the statement already run on it (its outcome returned).
-    private func acquire(queueing statement: PGQuery?) async throws -> (Int, PGConnection, Result<PGResultStorage, PGError>?) {
+    func acquire(queueing statement: PGQuery?) async throws -> (Int, PGConnection, StatementAnswer?) {
         while true {
             let (id, connection, idleFor, answer) = try await acquireOnce(queueing: statement)
             if let answer { return (id, connection, answer) }
@@ -275,7 +259,7 @@ public final class PGPool: Sendable {
         case failed(PGError)
     }
 
-    private func acquireOnce(queueing query: PGQuery?) async throws -> (Int, PGConnection, Duration, Result<PGResultStorage, PGError>?) {
+    private func acquireOnce(queueing query: PGQuery?) async throws -> (Int, PGConnection, Duration, StatementAnswer?) {
         if !Task.isCancelled, let leased = state.withLock({ state -> (Int, PGConnection, Duration)? in
             state.machine.leaseIfIdle(now: .now).map { ($0.id, state.connections[$0.id]!, $0.idleFor) }
         }) {
@@ -391,7 +375,7 @@ public final class PGPool: Sendable {
         waiter?.fail(error)
     }
 
-    private func release(_ id: Int, _ connection: PGConnection) async {
+    func release(_ id: Int, _ connection: PGConnection) async {
         var reusable = !connection.isBroken
         if reusable, connection.hasOpenServerTransaction || connection.isInTransaction {
             logger.warning("a connection came back inside a transaction; rolling it back")
@@ -404,6 +388,21 @@ public final class PGPool: Sendable {
                 reusable = false
             }
         }
+        giveBack(id, connection, reusable: reusable)
+    }
+
+    /// Gives back, right after a statement's reply (on the connection's thread), a connection
+    /// that needs nothing done first: open, outside any transaction, with no session state.
+    /// False when it needs `release` (its caller then calls it).
+    func releaseAfterReply(_ id: Int, _ connection: PGConnection) -> Bool {
+        guard connection.isReusableAsIs else { return false }
+        giveBack(id, connection, reusable: true)
+        return true
+    }
+
+    /// The end of every release: the connection is idle again, handed to the first waiter (a
+    /// queued statement is sent for it now), or closed.
+    private func giveBack(_ id: Int, _ connection: PGConnection, reusable: Bool) {
         let (decision, waiter) = state.withLock { state -> (PoolStateMachine.ReleaseDecision, PoolWaiter?) in
             let decision = state.machine.release(id, reusable: reusable, now: .now)
             switch decision {
@@ -416,7 +415,9 @@ public final class PGPool: Sendable {
         switch decision {
         case .keepIdle: break
         case .handOver:
-            if waiter?.handOver(id, connection) == true { statementsSentForWaiters.add(1, ordering: .relaxed) }
+            if waiter?.handOver(id, connection, afterReply: releaseAfterReply) == true {
+                statementsSentForWaiters.add(1, ordering: .relaxed)
+            }
         case .close(let openReplacement):
             Task { await connection.close() }
             if openReplacement { openConnection() }

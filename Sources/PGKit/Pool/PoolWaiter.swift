@@ -12,8 +12,8 @@ struct PoolWaiter: Sendable {
     enum Handover: Sendable {
         /// A connection lent to the waiter; a queued statement runs on it as usual.
         case leased(id: Int, PGConnection)
-        /// The queued statement ran on the connection, now lent to the waiter to give back.
-        case answered(id: Int, PGConnection, Result<PGResultStorage, PGError>)
+        /// The queued statement ran on the connection.
+        case answered(id: Int, PGConnection, StatementAnswer)
     }
 
     let continuation: UnsafeContinuation<Handover, any Error>
@@ -31,20 +31,30 @@ struct PoolWaiter: Sendable {
     }
 
     /// Gives the waiter `connection`, just given back in a reusable state: a queued statement
-    /// is sent now, from this thread, and its task resumed with the reply; anything else (or a
-    /// statement that cannot be sent that way) gets the connection lent.
+    /// is sent now, from this thread, and its task resumed with the reply, after `afterReply`
+    /// (on the connection's thread) tried to give the connection back; anything else (or a
+    /// statement that cannot be sent that way) gets the connection lent. True when it was sent.
     @discardableResult
-    func handOver(_ id: Int, _ connection: PGConnection) -> Bool {
+    func handOver(_ id: Int, _ connection: PGConnection,
+                  afterReply: @escaping @Sendable (Int, PGConnection) -> Bool) -> Bool {
         if let statement, !connection.hasUnexpectedInput, let job = statement.markSent(on: connection) {
             let continuation = self.continuation
             let sent = connection.send(onBehalf: statement.query, job: job) { result in
-                continuation.resume(returning: .answered(id: id, connection, result))
+                let released = afterReply(id, connection)
+                continuation.resume(returning: .answered(id: id, connection, StatementAnswer(result: result, released: released)))
             }
             if sent { return true }
         }
         lease(id, connection)
         return false
     }
+}
+
+/// What a statement sent for a pool's caller returned, and whether its connection went back
+/// to the pool already (right after the reply, on the connection's thread).
+struct StatementAnswer: Sendable {
+    var result: Result<PGResultStorage, PGError>
+    var released: Bool
 }
 
 /// A statement waiting in a pool's queue, and whether it went out: a cancel of its task takes

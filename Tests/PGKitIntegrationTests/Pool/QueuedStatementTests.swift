@@ -160,4 +160,35 @@ import Testing
         #expect(try await pool.query("SELECT 1").scalar(Int.self) == 1)
         await pool.shutdown()
     }
+
+    @Test func aQueuedStatementLeavingATransactionOrASettingIsResetBeforeTheNextOne() async throws {
+        let pool = try await makePool(max: 1, name: "pgkit-queued-reset")
+        try await pool.execute("CREATE TABLE IF NOT EXISTS queued_after_begin (n int)")
+        let insert: PGQuery = "INSERT INTO queued_after_begin VALUES (\(7))"
+        try await pool.execute(insert)  // prepared now
+        try await pool.execute("DELETE FROM queued_after_begin")
+        let sentBefore = pool.statementsSentForWaiters.load(ordering: .relaxed)
+        let holder = Task { try await pool.query("SELECT pg_sleep(0.3)") }
+        for _ in 0..<1000 where pool.statistics.inUse == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        // Queued in this order: a bare BEGIN, a setting, then a write and a read.
+        let begin = Task { try await pool.execute("BEGIN") }
+        try await waitForQueue(pool, count: 1)
+        let setting = Task { try await pool.execute("SET application_name = 'changed-by-a-caller'") }
+        try await waitForQueue(pool, count: 2)
+        let write = Task { try await pool.execute(insert) }
+        try await waitForQueue(pool, count: 3)
+        let name = Task { try await pool.query("SHOW application_name").scalar(String.self) }
+        try await waitForQueue(pool, count: 4)
+        _ = try await holder.value
+        _ = try await begin.value
+        _ = try await setting.value
+        _ = try await write.value
+        #expect(try await name.value == "pgkit-queued-reset", "the setting was reset before the next statement")
+        #expect(pool.statementsSentForWaiters.load(ordering: .relaxed) > sentBefore, "statements were sent for their tasks")
+        // The write ran outside the BEGIN's transaction (rolled back first), so it committed.
+        let admin = try await Self.database.connect()
+        #expect(try await admin.query("SELECT count(*) FROM queued_after_begin").scalar(Int.self) == 1)
+        await admin.close()
+        await pool.shutdown()
+    }
 }
