@@ -28,6 +28,9 @@ final class LibPQSession: @unchecked Sendable {
     private let tracksSessionEffects: Bool
     /// How long the next statement watches for its reply before sleeping.
     private var replySpin: ReplySpinPolicy
+    /// The parameters `send` encodes for each statement, kept from one to the next so their
+    /// storage is allocated once (libpq copies the values out while it sends).
+    private var sendBindings = PGBindings(types: PGTypeRegistry())
 
     private init(connection: OpaquePointer, config: PGConfig, logger: Logger) {
         self.connection = connection
@@ -403,12 +406,12 @@ final class LibPQSession: @unchecked Sendable {
     func send(_ query: PGQuery) throws(PGError) -> SentStatement? {
         guard let connection else { throw PGError(.connectionClosed, "the connection is closed") }
         if PGBindings.usesUnknownExtensionTypes(query.parameters, types: types) { return nil }
-        let bindings = try PGBindings(query.parameters, types: types)
+        try sendBindings.encode(query.parameters, types: types)
         var key: StatementCache.Key?
         var metadata: PGResultMetadata?
         var name: String?
         if statements.capacity > 0, StatementCache.isCacheable(query.sql) {
-            let cacheKey = StatementCache.Key(sql: query.sql, parameterTypes: bindings.oids)
+            let cacheKey = StatementCache.Key(sql: query.sql, parameterTypes: sendBindings.oids)
             guard let cached = statements.lookup(cacheKey) else { return nil }
             key = cacheKey
             metadata = cached.metadata
@@ -421,7 +424,7 @@ final class LibPQSession: @unchecked Sendable {
         PQsetnonblocking(connection, 1)
         // Counted until `finish` reads the reply, so that no other statement spins meanwhile.
         _ = ReplyWaiters.enter()
-        guard sendBound(query.sql, preparedName: name, bindings) else {
+        guard sendBound(query.sql, preparedName: name, sendBindings) else {
             ReplyWaiters.leave()
             PQsetnonblocking(connection, 0)
             throw connectionError(query: query.sql)

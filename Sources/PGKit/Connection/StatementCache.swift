@@ -17,7 +17,13 @@ struct StatementCache {
     }
 
     let capacity: Int
-    private var entries: [Key: Entry] = [:]
+    private var entries: [Key: Entry] = [:] {
+        didSet { recent = nil }
+    }
+    /// The entry found last and where it is: the same statement again (a loop, a busy query)
+    /// is found by comparing its SQL instead of hashing it. Forgotten on every change to
+    /// `entries` but the use stamps `lookup` writes, which move nothing.
+    private var recent: (key: Key, index: Dictionary<Key, Entry>.Index)?
     private var clock: UInt64 = 0
     private var nextName = 0
 
@@ -27,9 +33,16 @@ struct StatementCache {
 
     /// The statement's entry, marking it as just used.
     mutating func lookup(_ key: Key) -> Entry? {
-        guard let index = entries.index(forKey: key) else { return nil }  // hashes the SQL once
+        let index: Dictionary<Key, Entry>.Index
+        if let recent, recent.key == key {
+            index = recent.index
+        } else {
+            guard let found = entries.index(forKey: key) else { return nil }  // hashes the SQL once
+            index = found
+        }
         clock += 1
         entries.values[index].lastUse = clock
+        recent = (key, index)  // after the write: the observer forgets it on every change
         return entries.values[index]
     }
 

@@ -41,6 +41,13 @@ struct PGBindings {
         buffer.writeInteger(UInt8(0))  // keeps the base address valid when every value is empty
     }
 
+    /// Replaces the bindings with `parameters`, for a connection whose extension types are
+    /// `types`, keeping the storage already allocated.
+    mutating func encode(_ parameters: [any PGEncodable], types: PGTypeRegistry) throws(PGError) {
+        buffer.types = types
+        try encode(parameters)
+    }
+
     /// Whether the parameters use an extension type that `types` does not know yet (asked
     /// for every statement, so it allocates nothing).
     static func usesUnknownExtensionTypes(_ parameters: [any PGEncodable], types: PGTypeRegistry) -> Bool {

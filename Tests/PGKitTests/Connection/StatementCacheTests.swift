@@ -26,4 +26,31 @@ import Testing
         #expect(cache.lookup(b) == nil && cache.lookup(a) != nil && cache.lookup(c) != nil)
         #expect(cache.count == 2)
     }
+
+    @Test func theSameStatementLookedUpAgainKeepsItsUseAndIsForgottenWhenEvictedOrChanged() {
+        var cache = StatementCache(capacity: 2)
+        let a = StatementCache.Key(sql: "SELECT $1", parameterTypes: [20])
+        let b = StatementCache.Key(sql: "SELECT $1", parameterTypes: [23])
+        let c = StatementCache.Key(sql: String("SELECT $1".reversed().reversed()), parameterTypes: [25])  // equal text, other storage
+        let nameA = cache.insert(a).name
+        let nameB = cache.insert(b).name
+        // a, remembered, looked up again and again: each lookup is a use, so b is the oldest.
+        for _ in 0..<5 { #expect(cache.lookup(a)?.name == nameA) }
+        #expect(cache.insert(c).evicted == nameB)
+        #expect(cache.lookup(b) == nil)
+        // a is remembered, then evicted: it must not be found through the memory.
+        #expect(cache.lookup(a)?.name == nameA)
+        #expect(cache.lookup(c) != nil)
+        #expect(cache.lookup(a)?.name == nameA)
+        cache.remove(a)
+        #expect(cache.lookup(a) == nil)
+        #expect(cache.lookup(c) != nil)
+        cache.removeAll()
+        #expect(cache.lookup(c) == nil && cache.count == 0)
+        // A key equal to the remembered one but a different object still hits it.
+        let copyOfA = StatementCache.Key(sql: "SELECT " + "$1", parameterTypes: [20])
+        let name = cache.insert(a).name
+        #expect(cache.lookup(a)?.name == name)
+        #expect(cache.lookup(copyOfA)?.name == name)
+    }
 }
