@@ -20,7 +20,8 @@ import Testing
 
     /// Waits until `pool` has `count` callers queued.
     func waitForQueue(_ pool: PGPool, count: Int) async throws {
-        for _ in 0..<1000 where pool.statistics.waiting < count { try await Task.sleep(for: .milliseconds(10)) }
+        // Generous: under the full parallel test run a new task may take seconds to start.
+        for _ in 0..<6000 where pool.statistics.waiting < count { try await Task.sleep(for: .milliseconds(10)) }
         #expect(pool.statistics.waiting == count)
     }
 
@@ -55,28 +56,25 @@ import Testing
         await pool.shutdown()
     }
 
-    /// One connection: `first` holds it, `second` queues behind it, and is sent by `first`'s
-    /// caller as it gives the connection back. `second`'s SQL runs once before with `warmUp`
-    /// for parameters, so it is prepared (an unprepared statement goes to its own task).
-    func queueBehindOneStatement(_ pool: PGPool, first: PGQuery, second: PGQuery, warmUp: [any PGEncodable]) async throws
+    /// One connection, held by this task until `statement` waits for it; giving it back sends
+    /// `statement` for its task. Its SQL runs once before with `warmUp` for parameters, so it is
+    /// prepared (an unprepared statement goes to its own task).
+    func queueForTheOnlyConnection(_ pool: PGPool, _ statement: PGQuery, warmUp: [any PGEncodable]) async throws
         -> Task<PGQueryResult, any Error> {
-        _ = try await pool.query(PGQuery(second.sql, parameters: warmUp))
+        _ = try await pool.query(PGQuery(statement.sql, parameters: warmUp))
         let sentBefore = pool.statementsSentForWaiters.load(ordering: .relaxed)
-        let holder = Task { try await pool.query(first) }
-        for _ in 0..<1000 where pool.statistics.inUse == 0 { try await Task.sleep(for: .milliseconds(5)) }
-        let queued = Task { try await pool.query(second) }
-        try await waitForQueue(pool, count: 1)
-        _ = try await holder.value
-        for _ in 0..<1000 where pool.statementsSentForWaiters.load(ordering: .relaxed) == sentBefore {
-            try await Task.sleep(for: .milliseconds(5))
+        let queued = try await pool.withConnection { _ in
+            let queued = Task { try await pool.query(statement) }
+            try await waitForQueue(pool, count: 1)
+            return queued
         }
-        #expect(pool.statementsSentForWaiters.load(ordering: .relaxed) == sentBefore + 1, "the queued statement was sent by the first caller")
+        #expect(pool.statementsSentForWaiters.load(ordering: .relaxed) == sentBefore + 1, "the queued statement was sent by the caller giving the connection back")
         return queued
     }
 
     @Test func cancellingATaskWhoseStatementWasSentForItStopsItOnTheServer() async throws {
         let pool = try await makePool(max: 1, name: "pgkit-queued-cancel-sent")
-        let sleeper = try await queueBehindOneStatement(pool, first: "SELECT pg_sleep(0.3)", second: "SELECT pg_sleep(\(30.0))", warmUp: [0.0])
+        let sleeper = try await queueForTheOnlyConnection(pool, "SELECT pg_sleep(\(30.0))", warmUp: [0.0])
         try await Task.sleep(for: .milliseconds(300))
         let cancelled = ContinuousClock.now
         sleeper.cancel()
@@ -99,21 +97,20 @@ import Testing
         let insert: PGQuery = "INSERT INTO queued_cancelled VALUES (\("must not exist"))"
         try await pool.execute(insert)  // prepared now
         try await pool.execute("DELETE FROM queued_cancelled")
-        let holder = Task { try await pool.query("SELECT pg_sleep(1)") }
-        for _ in 0..<1000 where pool.statistics.inUse == 0 { try await Task.sleep(for: .milliseconds(5)) }
-        let waiter = Task { try await pool.execute(insert) }
-        try await waitForQueue(pool, count: 1)
-        waiter.cancel()
-        await #expect(throws: PGError.self) { try await waiter.value }
-        #expect(pool.statistics.waiting == 0)
-        _ = try await holder.value
+        try await pool.withConnection { _ in
+            let waiter = Task { try await pool.execute(insert) }
+            try await waitForQueue(pool, count: 1)
+            waiter.cancel()
+            await #expect(throws: PGError.self) { try await waiter.value }
+            #expect(pool.statistics.waiting == 0)
+        }
         #expect(try await pool.query("SELECT count(*) FROM queued_cancelled").scalar(Int.self) == 0)
         await pool.shutdown()
     }
 
     @Test func theQueryTimeoutStopsAStatementSentForItsTask() async throws {
         let pool = try await makePool(max: 1, name: "pgkit-queued-timeout", queryTimeout: .seconds(1))
-        let slow = try await queueBehindOneStatement(pool, first: "SELECT pg_sleep(0.3)", second: "SELECT pg_sleep(\(20.0))", warmUp: [0.0])
+        let slow = try await queueForTheOnlyConnection(pool, "SELECT pg_sleep(\(20.0))", warmUp: [0.0])
         let started = ContinuousClock.now
         do {
             _ = try await slow.value
@@ -131,7 +128,7 @@ import Testing
         let pool = try await makePool(max: 1, name: "pgkit-queued-lost-write")
         try await pool.execute("CREATE TABLE IF NOT EXISTS queued_writes (n int)")
         let write: PGQuery = "INSERT INTO queued_writes SELECT \(1) FROM pg_sleep(\(10.0))"
-        let writer = try await queueBehindOneStatement(pool, first: "SELECT pg_sleep(0.3)", second: write, warmUp: [1, 0.0])
+        let writer = try await queueForTheOnlyConnection(pool, write, warmUp: [1, 0.0])
         try await Task.sleep(for: .milliseconds(100))
         let before = try await Self.database.connect()
         let warmedRows = try await before.query("SELECT count(*) FROM queued_writes").scalar(Int.self)
@@ -168,18 +165,18 @@ import Testing
         try await pool.execute(insert)  // prepared now
         try await pool.execute("DELETE FROM queued_after_begin")
         let sentBefore = pool.statementsSentForWaiters.load(ordering: .relaxed)
-        let holder = Task { try await pool.query("SELECT pg_sleep(0.3)") }
-        for _ in 0..<1000 where pool.statistics.inUse == 0 { try await Task.sleep(for: .milliseconds(5)) }
-        // Queued in this order: a bare BEGIN, a setting, then a write and a read.
-        let begin = Task { try await pool.execute("BEGIN") }
-        try await waitForQueue(pool, count: 1)
-        let setting = Task { try await pool.execute("SET application_name = 'changed-by-a-caller'") }
-        try await waitForQueue(pool, count: 2)
-        let write = Task { try await pool.execute(insert) }
-        try await waitForQueue(pool, count: 3)
-        let name = Task { try await pool.query("SHOW application_name").scalar(String.self) }
-        try await waitForQueue(pool, count: 4)
-        _ = try await holder.value
+        // Queued in this order behind this task's lease: a bare BEGIN, a setting, a write, a read.
+        let (begin, setting, write, name) = try await pool.withConnection { _ in
+            let begin = Task { try await pool.execute("BEGIN") }
+            try await waitForQueue(pool, count: 1)
+            let setting = Task { try await pool.execute("SET application_name = 'changed-by-a-caller'") }
+            try await waitForQueue(pool, count: 2)
+            let write = Task { try await pool.execute(insert) }
+            try await waitForQueue(pool, count: 3)
+            let name = Task { try await pool.query("SHOW application_name").scalar(String.self) }
+            try await waitForQueue(pool, count: 4)
+            return (begin, setting, write, name)
+        }
         _ = try await begin.value
         _ = try await setting.value
         _ = try await write.value
