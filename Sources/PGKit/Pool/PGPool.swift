@@ -87,6 +87,8 @@ public final class PGPool: Sendable {
     /// a lane's frequent "may I stop?" costs one atomic load instead of taking the lock every
     /// statement shares (under load the lanes and the callers queued on that lock).
     let lanesShouldAsk = Atomic<Bool>(false)
+    /// Waiter IDs, taken without the lock (they only need to be unique).
+    private let nextWaiterID = Atomic<Int>(0)
 
     /// How many queued statements a caller giving back a connection sent for their tasks
     /// (`PoolWaiter.handOver`); tests read it to know that path ran.
@@ -255,7 +257,8 @@ public final class PGPool: Sendable {
 
     private enum AcquireStep {
         case ready(Int, PGConnection, Duration)
-        case waiting(open: Bool)
+        /// Queued, with its deadline set; `startTimer` when no task enforces deadlines yet.
+        case waiting(open: Bool, startTimer: Bool)
         case failed(PGError)
     }
 
@@ -265,7 +268,7 @@ public final class PGPool: Sendable {
         }) {
             return (leased.0, leased.1, leased.2, nil)
         }
-        let waiterID = state.withLock { $0.makeID() }
+        let waiterID = nextWaiterID.add(1, ordering: .relaxed).newValue
         // A fresh one per wait: one that was handed a connection it could not be sent on is done.
         let statement = query.map(QueuedStatement.init)
         var idleFor = Duration.zero
@@ -283,7 +286,12 @@ public final class PGPool: Sendable {
                     case .wait(let open):
                         state.waiters[waiterID] = PoolWaiter(continuation: continuation, statement: statement)
                         lanesShouldAsk.store(true, ordering: .relaxed)
-                        return .waiting(open: open)
+                        // Every waiter gets the same timeout, so one task sleeping until the
+                        // earliest deadline serves them all (a timer per waiter cost a dispatch
+                        // timer and a thread wake-up per contended acquire).
+                        state.deadlines[waiterID] = .now + configuration.acquireTimeout
+                        defer { state.enforcingDeadlines = true }
+                        return .waiting(open: open, startTimer: !state.enforcingDeadlines)
                     case .poolClosed:
                         return .failed(PGError(.poolClosed, "the pool is shut down"))
                     }
@@ -294,10 +302,10 @@ public final class PGPool: Sendable {
                     continuation.resume(returning: .leased(id: id, connection))
                 case .failed(let error):
                     continuation.resume(throwing: error)
-                case .waiting(let open):
+                case .waiting(let open, let startTimer):
                     if open { openConnection() }
                     if configuration.pipelinesStatements { wakeIdleLanes() }
-                    scheduleTimeout(for: waiterID)
+                    if startTimer { startEnforcingDeadlines() }
                     recordStatistics()
                 }
             }
@@ -312,18 +320,8 @@ public final class PGPool: Sendable {
         }
     }
 
-    /// Gives the waiter its deadline, and starts the task that enforces deadlines if none runs.
-    /// (A timer task per waiter cost a dispatch timer and a thread wake-up per contended acquire.)
-    private func scheduleTimeout(for waiterID: Int) {
-        let deadline = ContinuousClock.now + configuration.acquireTimeout
-        let startTask = state.withLock { state -> Bool in
-            // The waiter may already have been served.
-            guard state.waiters[waiterID] != nil else { return false }
-            state.deadlines[waiterID] = deadline
-            defer { state.enforcingDeadlines = true }
-            return !state.enforcingDeadlines
-        }
-        guard startTask else { return }
+    /// Starts the task that fails waiters whose deadline passed (`enforcingDeadlines` is set).
+    private func startEnforcingDeadlines() {
         let task = Task { [weak self] in _ = await self?.enforceDeadlines() }
         state.withLock { $0.timeoutTask = task }
     }
