@@ -55,7 +55,7 @@ enum Workloads {
         let exclusive = try await w6Run(config, pipelined: false)
         let pipelined = try await w6Run(config, pipelined: true)
         emit("W6", ["qps": pipelined.qps, "p50_us": pipelined.p50, "p99_us": pipelined.p99,
-                    "exclusive_qps": exclusive.qps, "exclusive_p99_us": exclusive.p99,
+                    "exclusive_qps": exclusive.qps, "exclusive_p50_us": exclusive.p50, "exclusive_p99_us": exclusive.p99,
                     "cpu_us_per_stmt": pipelined.usage.cpuMicroseconds, "user_us_per_stmt": pipelined.usage.userMicroseconds, "vcsw_per_stmt": pipelined.usage.voluntary,
                     "ivcsw_per_stmt": pipelined.usage.involuntary])
     }
