@@ -31,6 +31,9 @@ final class LibPQSession: @unchecked Sendable {
     /// The parameters `send` encodes for each statement, kept from one to the next so their
     /// storage is allocated once (libpq copies the values out while it sends).
     private var sendBindings = PGBindings(types: PGTypeRegistry())
+    /// The most `sendBindings` keeps between statements: 64 KiB (one large value's storage
+    /// would otherwise stay allocated for the connection's life).
+    private static let keptBindingBytes = 1 << 16
 
     private init(connection: OpaquePointer, config: PGConfig, logger: Logger) {
         self.connection = connection
@@ -406,6 +409,9 @@ final class LibPQSession: @unchecked Sendable {
     func send(_ query: PGQuery) throws(PGError) -> SentStatement? {
         guard let connection else { throw PGError(.connectionClosed, "the connection is closed") }
         if PGBindings.usesUnknownExtensionTypes(query.parameters, types: types) { return nil }
+        // Once libpq holds its own copy of the values (or nothing is sent), a large value's
+        // storage is not kept.
+        defer { if sendBindings.retainedBytes > Self.keptBindingBytes { sendBindings = PGBindings(types: types) } }
         try sendBindings.encode(query.parameters, types: types)
         var key: StatementCache.Key?
         var metadata: PGResultMetadata?

@@ -288,6 +288,9 @@ public final class PGConnection: Sendable {
     /// Cancels `job`: on the server when it runs, before it starts when it has not yet.
     func cancel(job: UInt64) { cancellation.cancel(job) }
 
+    /// Forgets a cancel of `job` that came too late (it ended) or for nothing (it never ran).
+    func forgetCancel(job: UInt64) { cancellation.forget(job) }
+
     /// Sends `query` as `job` from the calling thread for a task that waits in the pool (the
     /// caller giving the connection back hands it to the statement first in the queue), so that
     /// task is resumed once, with the reply, instead of once for the connection and once more
@@ -308,8 +311,15 @@ public final class PGConnection: Sendable {
                 return mapped.outcomeUnknown(after: "a write outside a transaction")
             })
         }
-        guard case .sent = started else { return false }
-        return true
+        switch started {
+        case .sent: return true
+        case .cancelled, .notSent(nil): return false
+        case .notSent(let error?):
+            // Sending failed (the connection broke): marked broken here, so the pool checks or
+            // replaces it before the waiting task uses it, instead of sending into it again.
+            _ = failure(error, job: job)
+            return false
+        }
     }
 
     private func runInline<T: Sendable>(_ job: UInt64, limit: Duration??, _ operation: @escaping @Sendable (LibPQSession) throws -> T) async throws -> T {

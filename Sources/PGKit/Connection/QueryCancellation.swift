@@ -194,6 +194,12 @@ final class QueryCancellation: Sendable {
         if isRunning { sendCancel(ifRunning: job) }
     }
 
+    /// Forgets a cancel of `job` that came after it ended, or for a job that will never start
+    /// (so `cancelledBeforeStart` does not keep it for the connection's life).
+    func forget(_ job: UInt64) {
+        state.withLock { _ = $0.cancelledBeforeStart.remove(job) }
+    }
+
     /// Whether `job` was stopped by its time limit (and forgets it).
     func takeTimedOut(_ job: UInt64) -> Bool {
         state.withLock { $0.timedOut.remove(job) != nil }

@@ -17,13 +17,14 @@ extension PGPool {
         guard !recordsInstruments else { return try await withConnection { try await $0.query(query) }.storage }
         let (id, connection, queued) = try await acquire(queueing: query)
         var answer = queued
-        if answer == nil { answer = await send(query, onLeased: connection, id: id) }
+        // A connection that records spans (set up after the pool was) runs it inside one.
+        if answer == nil, connection.instruments == nil { answer = await send(query, onLeased: connection, id: id) }
         if let answer {
             if !answer.released { await release(id, connection) }
             return try answer.result.get()
         }
         do {
-            let storage = try await connection.performUninstrumented(query)
+            let storage = try await connection.query(query).storage
             await release(id, connection)
             return storage
         } catch {
@@ -36,17 +37,22 @@ extension PGPool {
     /// cannot go that way (the caller runs it as a connection does).
     private func send(_ query: PGQuery, onLeased connection: PGConnection, id: Int) async -> StatementAnswer? {
         if Task.isCancelled { return nil }  // the connection's own path reports the cancel
-        let job = connection.makeJobID()
+        let statement = QueuedStatement(query)
+        guard let job = statement.markSent(on: connection) else { return nil }
         return await withTaskCancellationHandler {
             await withUnsafeContinuation { (continuation: UnsafeContinuation<StatementAnswer?, Never>) in
                 let sent = connection.send(onBehalf: query, job: job) { [self] result in
+                    statement.finish()
                     let released = releaseAfterReply(id, connection)
                     continuation.resume(returning: StatementAnswer(result: result, released: released))
                 }
-                if !sent { continuation.resume(returning: nil) }
+                if !sent {
+                    statement.finish()
+                    continuation.resume(returning: nil)
+                }
             }
         } onCancel: {
-            connection.cancel(job: job)
+            _ = statement.cancel()
         }
     }
 }

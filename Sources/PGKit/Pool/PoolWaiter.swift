@@ -37,13 +37,16 @@ struct PoolWaiter: Sendable {
     @discardableResult
     func handOver(_ id: Int, _ connection: PGConnection,
                   afterReply: @escaping @Sendable (Int, PGConnection) -> Bool) -> Bool {
-        if let statement, !connection.hasUnexpectedInput, let job = statement.markSent(on: connection) {
+        // A connection that records spans runs the statement in its caller's task, inside one.
+        if let statement, connection.instruments == nil, !connection.hasUnexpectedInput, let job = statement.markSent(on: connection) {
             let continuation = self.continuation
             let sent = connection.send(onBehalf: statement.query, job: job) { result in
+                statement.finish()
                 let released = afterReply(id, connection)
                 continuation.resume(returning: .answered(id: id, connection, StatementAnswer(result: result, released: released)))
             }
             if sent { return true }
+            statement.finish()
         }
         lease(id, connection)
         return false
@@ -57,8 +60,9 @@ struct StatementAnswer: Sendable {
     var released: Bool
 }
 
-/// A statement waiting in a pool's queue, and whether it went out: a cancel of its task takes
-/// it out of the queue before, and goes to the server after.
+/// A statement sent (or waiting to be sent) for a pool's caller, and where it is: a cancel of
+/// its task takes it out of the queue before it is sent, goes to the server while it runs, and
+/// does nothing once it is answered.
 final class QueuedStatement: Sendable {
     let query: PGQuery
 
@@ -66,6 +70,7 @@ final class QueuedStatement: Sendable {
         case queued
         case sent(PGConnection, job: UInt64)
         case cancelled
+        case finished
     }
 
     private let progress = Mutex(Progress.queued)
@@ -84,16 +89,33 @@ final class QueuedStatement: Sendable {
         }
     }
 
-    /// Its task was cancelled. True when it was already sent (the cancel goes to the server,
-    /// or stops it before it starts); false while it is queued, for the caller to take it out.
-    func cancel() -> Bool {
+    /// It was answered, or will not be sent this way after all: a later cancel does nothing,
+    /// and one that came in between is forgotten by the connection.
+    func finish() {
         let sent = progress.withLock { progress -> (PGConnection, UInt64)? in
+            defer { progress = .finished }
             if case .sent(let connection, let job) = progress { return (connection, job) }
-            progress = .cancelled
             return nil
         }
-        guard let (connection, job) = sent else { return false }
-        connection.cancel(job: job)
-        return true
+        // After the state changed: a cancel that saw `.sent` has reached the connection.
+        if let (connection, job) = sent { connection.forgetCancel(job: job) }
+    }
+
+    /// Its task was cancelled. False while it is queued (the caller takes it out of the queue);
+    /// true once sent (the cancel goes to the server, or stops it before it starts) or done.
+    func cancel() -> Bool {
+        progress.withLock { progress in
+            switch progress {
+            case .queued, .cancelled:
+                progress = .cancelled
+                return false
+            case .sent(let connection, let job):
+                // Under the lock, so that `finish` cannot slip in between and leave it behind.
+                connection.cancel(job: job)
+                return true
+            case .finished:
+                return true
+            }
+        }
     }
 }

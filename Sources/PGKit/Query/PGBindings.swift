@@ -78,6 +78,9 @@ struct PGBindings {
 
     var count: Int { oids.count }
 
+    /// The bytes the value buffer holds allocated (its capacity), kept by `encode` for reuse.
+    var retainedBytes: Int { buffer.bytes.capacity }
+
     /// Calls `body` with the C arrays libpq's `PQexecParams` family takes (the pointer and
     /// format arrays live on the stack for the call).
     func withCArrays<R>(

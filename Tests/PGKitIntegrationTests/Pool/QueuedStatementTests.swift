@@ -49,7 +49,7 @@ import Testing
             return try await group.reduce(0, +)
         }
         #expect(wrong == 0, "every caller got its own row or its own error")
-        #expect(pool.statementsSentForWaiters.load(ordering: .relaxed) > 100, "most statements waited and were sent by the caller before them")
+        #expect(pool.statementsSentForWaiters.load(ordering: .relaxed) > 0, "statements waited and were sent for their tasks")
         let statistics = pool.statistics
         #expect(statistics.inUse == 0 && statistics.waiting == 0 && statistics.open <= 2)
         #expect(try await pool.query("SELECT 1").scalar(Int.self) == 1)
@@ -85,7 +85,10 @@ import Testing
             #expect(error.kind == .cancelled || error.sqlState == .queryCanceled, "got \(error.kind): \(error.message)")
         }
         #expect(ContinuousClock.now - cancelled < .seconds(10), "stopped long before the 30 s sleep ended")
-        let running = try await pool.query("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pgkit-queued-cancel-sent' AND state = 'active' AND pid <> pg_backend_pid()").scalar(Int.self)
+        // Asked from a connection of another name: the pool's only one is free again.
+        let admin = try await Self.database.connect()
+        let running = try await admin.query("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pgkit-queued-cancel-sent' AND state = 'active'").scalar(Int.self)
+        await admin.close()
         #expect(running == 0)
         #expect(pool.statistics.open == 1, "a cancelled statement leaves its connection usable")
         await pool.shutdown()
@@ -100,8 +103,12 @@ import Testing
         try await pool.withConnection { _ in
             let waiter = Task { try await pool.execute(insert) }
             try await waitForQueue(pool, count: 1)
+            let cancelled = ContinuousClock.now
             waiter.cancel()
-            await #expect(throws: PGError.self) { try await waiter.value }
+            let error = await #expect(throws: PGError.self) { try await waiter.value }
+            // Taken out of the queue at once, not failed by the 120 s acquire timeout.
+            #expect(error?.kind == .cancelled, "\(String(describing: error))")
+            #expect(ContinuousClock.now - cancelled < .seconds(10))
             #expect(pool.statistics.waiting == 0)
         }
         #expect(try await pool.query("SELECT count(*) FROM queued_cancelled").scalar(Int.self) == 0)
@@ -145,13 +152,11 @@ import Testing
             _ = try await writer.value
             Issue.record("a write whose backend was terminated returned")
         } catch let error as PGError {
-            // Lost before an answer: it may have committed or not. If the server's own error for
-            // the terminated backend arrived first, the statement failed: it did not commit.
-            #expect(error.kind == .outcomeUnknown || error.sqlState == .adminShutdown, "got \(error.kind): \(error.message)")
-            if error.kind != .outcomeUnknown {
-                #expect(try await admin.query("SELECT count(*) FROM queued_writes").scalar(Int.self) == warmedRows)
-            }
+            // Lost before an answer (the server's FATAL for a terminated backend is a lost
+            // connection too): it may have committed or not, and the caller must be told so.
+            #expect(error.kind == .outcomeUnknown, "got \(error.kind): \(error.message)")
         }
+        #expect(try await admin.query("SELECT count(*) FROM queued_writes").scalar(Int.self) == warmedRows, "the write was not committed")
         await admin.close()
         // The broken connection is replaced.
         #expect(try await pool.query("SELECT 1").scalar(Int.self) == 1)
