@@ -3,10 +3,10 @@ import Synchronization
 /// A caller in a pool's queue: waiting for a connection of its own, or (`pool.query`,
 /// `pool.execute`) with the statement it will run on one.
 ///
-/// A queued statement is sent by the caller that gives a connection back, from its own
-/// thread, the moment it does: the waiting task is then resumed once, with the reply, instead
-/// of once to be handed the connection and once more for the reply (on two cores that second
-/// resumption was a sixth of the client's time in W2).
+/// A queued statement is sent by whoever gives a connection back, the moment it does (the
+/// connection's own thread right after reading a reply, or a task releasing its lease): the
+/// waiting task is then resumed once, with the reply, instead of once to be handed the
+/// connection and once more for the reply.
 struct PoolWaiter: Sendable {
     /// What a waiter gets.
     enum Handover: Sendable {
