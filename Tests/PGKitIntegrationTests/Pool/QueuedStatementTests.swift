@@ -193,4 +193,27 @@ import Testing
         await admin.close()
         await pool.shutdown()
     }
+
+    @Test func queuedStatementsRunInTheOrderTheirCallersCame() async throws {
+        let pool = try await makePool(max: 1, name: "pgkit-queued-order")
+        try await pool.execute("CREATE TABLE IF NOT EXISTS queued_order (seq bigserial PRIMARY KEY, caller int)")
+        let insert = "INSERT INTO queued_order (caller) VALUES ($1)"
+        try await pool.execute(PGQuery(insert, parameters: [-1]))  // prepared now
+        try await pool.execute("DELETE FROM queued_order")
+        let sentBefore = pool.statementsSentForWaiters.load(ordering: .relaxed)
+        // Twenty callers queue one after another behind this task's lease.
+        let callers = try await pool.withConnection { _ in
+            var callers: [Task<Int, any Error>] = []
+            for caller in 0..<20 {
+                callers.append(Task { try await pool.execute(PGQuery(insert, parameters: [caller])) })
+                try await waitForQueue(pool, count: caller + 1)
+            }
+            return callers
+        }
+        for caller in callers { #expect(try await caller.value == 1) }
+        #expect(pool.statementsSentForWaiters.load(ordering: .relaxed) - sentBefore == 20, "each was sent for its task")
+        let order: [Int] = try await pool.query("SELECT caller FROM queued_order ORDER BY seq").map { row in try row.decode(Int.self, at: 0) }
+        #expect(order == Array(0..<20), "first come, first served")
+        await pool.shutdown()
+    }
 }
