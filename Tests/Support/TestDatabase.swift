@@ -78,6 +78,15 @@ public final class SuiteDatabase: Sendable {
 
     public func configuration() async throws -> PGConfig { try await config.value }
 
+    /// The configuration with an `application_name` (for finding a test's sessions in
+    /// `pg_stat_activity`) and, when given, a query timeout.
+    public func configuration(applicationName: String, queryTimeout: Duration? = nil) async throws -> PGConfig {
+        var config = try await config.value
+        config["application_name"] = applicationName
+        if let queryTimeout { config.queryTimeout = queryTimeout }
+        return config
+    }
+
     public func connect() async throws -> PGConnection {
         try await PGConnection.connect(try await config.value)
     }

@@ -38,18 +38,12 @@ extension PGPool {
     private func send(_ query: PGQuery, onLeased connection: PGConnection, id: Int) async -> StatementAnswer? {
         if Task.isCancelled { return nil }  // the connection's own path reports the cancel
         let statement = QueuedStatement(query)
-        guard let job = statement.markSent(on: connection) else { return nil }
         return await withTaskCancellationHandler {
             await withUnsafeContinuation { (continuation: UnsafeContinuation<StatementAnswer?, Never>) in
-                let sent = connection.send(onBehalf: query, job: job) { [self] result in
-                    statement.finish()
-                    let released = releaseAfterReply(id, connection)
-                    continuation.resume(returning: StatementAnswer(result: result, released: released))
+                let sent = statement.send(on: connection, id: id, afterReply: releaseAfterReply) { answer in
+                    continuation.resume(returning: answer)
                 }
-                if !sent {
-                    statement.finish()
-                    continuation.resume(returning: nil)
-                }
+                if !sent { continuation.resume(returning: nil) }
             }
         } onCancel: {
             _ = statement.cancel()

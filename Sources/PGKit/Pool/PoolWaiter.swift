@@ -38,15 +38,12 @@ struct PoolWaiter: Sendable {
     func handOver(_ id: Int, _ connection: PGConnection,
                   afterReply: @escaping @Sendable (Int, PGConnection) -> Bool) -> Bool {
         // A connection that records spans runs the statement in its caller's task, inside one.
-        if let statement, connection.instruments == nil, !connection.hasUnexpectedInput, let job = statement.markSent(on: connection) {
+        if let statement, connection.instruments == nil, !connection.hasUnexpectedInput {
             let continuation = self.continuation
-            let sent = connection.send(onBehalf: statement.query, job: job) { result in
-                statement.finish()
-                let released = afterReply(id, connection)
-                continuation.resume(returning: .answered(id: id, connection, StatementAnswer(result: result, released: released)))
+            let sent = statement.send(on: connection, id: id, afterReply: afterReply) { answer in
+                continuation.resume(returning: .answered(id: id, connection, answer))
             }
             if sent { return true }
-            statement.finish()
         }
         lease(id, connection)
         return false
@@ -79,8 +76,24 @@ final class QueuedStatement: Sendable {
         self.query = query
     }
 
+    /// Sends it on `connection` (lent to its caller as `id`) from this thread; once the reply
+    /// is in, on the connection's thread, `afterReply` tries to give the connection back and
+    /// `deliver` gets the answer. False when nothing was sent (its task was cancelled, or the
+    /// connection could not send it this way): the caller then runs it on the connection.
+    func send(on connection: PGConnection, id: Int, afterReply: @escaping @Sendable (Int, PGConnection) -> Bool,
+              deliver: @escaping @Sendable (StatementAnswer) -> Void) -> Bool {
+        guard let job = markSent(on: connection) else { return false }
+        let sent = connection.send(onBehalf: query, job: job) { [self] result in
+            finish()
+            let released = afterReply(id, connection)
+            deliver(StatementAnswer(result: result, released: released))
+        }
+        if !sent { finish() }
+        return sent
+    }
+
     /// The job to send it as on `connection`; nil when its task was cancelled.
-    func markSent(on connection: PGConnection) -> UInt64? {
+    private func markSent(on connection: PGConnection) -> UInt64? {
         let job = connection.makeJobID()
         return progress.withLock { progress in
             if case .cancelled = progress { return nil }

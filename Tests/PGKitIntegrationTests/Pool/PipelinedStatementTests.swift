@@ -11,9 +11,7 @@ import Testing
     static let database = SuiteDatabase("pipelined_statements")
 
     func makePool(max: Int, name: String, queryTimeout: Duration? = nil) async throws -> PGPool {
-        var config = try await Self.database.configuration()
-        config["application_name"] = name
-        if let queryTimeout { config.queryTimeout = queryTimeout }
+        let config = try await Self.database.configuration(applicationName: name, queryTimeout: queryTimeout)
         let pool = PGPool(config: config, configuration: .init(maxConnections: max, acquireTimeout: .seconds(30), pipelinesStatements: true))
         // One connection open and idle, so statements start a lane on it.
         _ = try await pool.query("SELECT 1")

@@ -12,9 +12,7 @@ import Testing
     static let database = SuiteDatabase("queued_statements")
 
     func makePool(max: Int, name: String, queryTimeout: Duration? = nil) async throws -> PGPool {
-        var config = try await Self.database.configuration()
-        config["application_name"] = name
-        if let queryTimeout { config.queryTimeout = queryTimeout }
+        let config = try await Self.database.configuration(applicationName: name, queryTimeout: queryTimeout)
         return PGPool(config: config, configuration: .init(maxConnections: max, acquireTimeout: .seconds(120)))
     }
 
@@ -54,6 +52,14 @@ import Testing
         #expect(statistics.inUse == 0 && statistics.waiting == 0 && statistics.open <= 2)
         #expect(try await pool.query("SELECT 1").scalar(Int.self) == 1)
         await pool.shutdown()
+    }
+
+    /// Creates `table` if needed and leaves it empty, with `statement` run once on the pool's
+    /// connection first (so it is prepared there, and a later handover can send it at once).
+    func emptyTable(_ table: String, columns: String, on pool: PGPool, preparing statement: PGQuery) async throws {
+        try await pool.execute(PGQuery("CREATE TABLE IF NOT EXISTS \(table) (\(columns))", parameters: []))
+        try await pool.execute(statement)
+        try await pool.execute(PGQuery("DELETE FROM \(table)", parameters: []))
     }
 
     /// One connection, held by this task until `statement` waits for it; giving it back sends
@@ -96,10 +102,8 @@ import Testing
 
     @Test func cancellingAQueuedStatementBeforeItIsSentRunsNothing() async throws {
         let pool = try await makePool(max: 1, name: "pgkit-queued-cancel-waiting")
-        try await pool.execute("CREATE TABLE IF NOT EXISTS queued_cancelled (note text)")
         let insert: PGQuery = "INSERT INTO queued_cancelled VALUES (\("must not exist"))"
-        try await pool.execute(insert)  // prepared now
-        try await pool.execute("DELETE FROM queued_cancelled")
+        try await emptyTable("queued_cancelled", columns: "note text", on: pool, preparing: insert)
         try await pool.withConnection { _ in
             let waiter = Task { try await pool.execute(insert) }
             try await waitForQueue(pool, count: 1)
@@ -165,10 +169,8 @@ import Testing
 
     @Test func aQueuedStatementLeavingATransactionOrASettingIsResetBeforeTheNextOne() async throws {
         let pool = try await makePool(max: 1, name: "pgkit-queued-reset")
-        try await pool.execute("CREATE TABLE IF NOT EXISTS queued_after_begin (n int)")
         let insert: PGQuery = "INSERT INTO queued_after_begin VALUES (\(7))"
-        try await pool.execute(insert)  // prepared now
-        try await pool.execute("DELETE FROM queued_after_begin")
+        try await emptyTable("queued_after_begin", columns: "n int", on: pool, preparing: insert)
         let sentBefore = pool.statementsSentForWaiters.load(ordering: .relaxed)
         // Queued in this order behind this task's lease: a bare BEGIN, a setting, a write, a read.
         let (begin, setting, write, name) = try await pool.withConnection { _ in
@@ -196,10 +198,8 @@ import Testing
 
     @Test func queuedStatementsRunInTheOrderTheirCallersCame() async throws {
         let pool = try await makePool(max: 1, name: "pgkit-queued-order")
-        try await pool.execute("CREATE TABLE IF NOT EXISTS queued_order (seq bigserial PRIMARY KEY, caller int)")
         let insert = "INSERT INTO queued_order (caller) VALUES ($1)"
-        try await pool.execute(PGQuery(insert, parameters: [-1]))  // prepared now
-        try await pool.execute("DELETE FROM queued_order")
+        try await emptyTable("queued_order", columns: "seq bigserial PRIMARY KEY, caller int", on: pool, preparing: PGQuery(insert, parameters: [-1]))
         let sentBefore = pool.statementsSentForWaiters.load(ordering: .relaxed)
         // Twenty callers queue one after another behind this task's lease.
         let callers = try await pool.withConnection { _ in
