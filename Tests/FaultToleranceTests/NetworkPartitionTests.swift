@@ -30,7 +30,7 @@ struct NetworkPartitionTests {
         let goFile = work.appendingPathComponent("go").path
         let output = work.appendingPathComponent("probe.out").path
         // One connection with a 5 s query timeout; one with the defaults (5 minutes, and the
-        // 15 s TCP user timeout PGKit sets).
+        // 15 s peer silence timeout: nothing sent is acknowledged).
         let pid = try ChildProcess.spawn([Self.script, "exec", name, Self.probe, goFile, "limited=\(url)?query_timeout=5s", "defaults=\(url)"],
                                          standardOutput: output, standardError: work.appendingPathComponent("probe.err").path)
         try await Self.waitFor(output, toContain: "ready", within: .seconds(30))

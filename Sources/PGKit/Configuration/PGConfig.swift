@@ -34,6 +34,13 @@ public struct PGConfig: Sendable, CustomStringConvertible {
     /// peer that TCP keepalives cannot see), the connection is closed and the caller gets
     /// `.timedOut`. Five minutes by default, so nothing waits forever; the migrator turns it off.
     public var queryTimeout: Duration? = .seconds(300)
+    /// How long the server's host may acknowledge nothing PGKit sent while a statement runs
+    /// (a network partition, a vanished host) before the connection is closed and the statement
+    /// fails with `.connectionLost` (URL: `peer_silence_timeout=15s`, or `off`). Fifteen seconds
+    /// by default. Unlike libpq's `tcp_user_timeout` (still passed on when a URL sets it), a
+    /// server that acknowledges but does not read yet (a COPY waiting for a lock, a busy
+    /// backend) is not silent. TCP only; a Unix-domain socket has no such check.
+    public var peerSilenceTimeout: Duration? = .seconds(15)
     /// The schema to use (URL: `schema=chat`, as Prisma's URLs say it): sessions start with
     /// `search_path` set to it, and dbctl migrates and generates it. nil: the server's default.
     public var schema: String?
@@ -145,7 +152,7 @@ public struct PGConfig: Sendable, CustomStringConvertible {
     }
 
     static let pgkitKeys: Set<String> = [
-        "pgbouncer", "statement_cache_capacity", "log_parameter_values", "query_timeout", "reply_spin",
+        "pgbouncer", "statement_cache_capacity", "log_parameter_values", "query_timeout", "reply_spin", "peer_silence_timeout",
         // Prisma's URL parameters that mean something here, and those refused with advice.
         "schema", "connection_limit", "pool_timeout", "statement_cache_size", "sslidentity", "sslaccept", "socket_timeout",
     ]
@@ -166,6 +173,15 @@ public struct PGConfig: Sendable, CustomStringConvertible {
                     throw PGError(.invalidConfiguration, "query_timeout must look like 30s, 500ms or 2m")
                 }
                 queryTimeout = timeout
+            case "peer_silence_timeout":
+                if ["off", "0", "none"].contains(value.lowercased()) {
+                    peerSilenceTimeout = nil
+                    continue
+                }
+                guard let limit = PGDurationText.parse(value, bareNumberUnit: .seconds(1)), limit >= .seconds(1) else {
+                    throw PGError(.invalidConfiguration, "peer_silence_timeout must look like 15s or 1m (at least 1s), or be off")
+                }
+                peerSilenceTimeout = limit
             case "reply_spin":
                 let text = value.lowercased()
                 if ["off", "0", "none"].contains(text) {
@@ -200,7 +216,7 @@ public struct PGConfig: Sendable, CustomStringConvertible {
             case "sslaccept":
                 throw PGError(.invalidConfiguration, "sslaccept is Prisma's; use sslmode=verify-full (strict) or sslmode=require (accept any certificate)")
             case "socket_timeout":
-                throw PGError(.invalidConfiguration, "socket_timeout is Prisma's; use query_timeout=30s (PGKit's limit per statement) and tcp_user_timeout")
+                throw PGError(.invalidConfiguration, "socket_timeout is Prisma's; use query_timeout=30s (PGKit's limit per statement) and peer_silence_timeout=15s (a server that acknowledges nothing)")
             default: break
             }
         }

@@ -69,9 +69,9 @@ final class LibPQSession: @unchecked Sendable {
         setDefault("keepalives_idle", "15")
         setDefault("keepalives_interval", "5")
         setDefault("keepalives_count", "3")
-        // Data the server does not acknowledge within 15 s (a partition, a vanished host) fails
-        // the connection in the kernel instead of after TCP's ~15 minutes of retransmissions.
-        setDefault("tcp_user_timeout", "15000")
+        // No `tcp_user_timeout` by default: Linux also counts the time a server that is alive
+        // but not reading keeps its window closed, and would kill a COPY waiting for a lock.
+        // `PGConfig.peerSilenceTimeout` watches for a server gone silent instead (`PeerSilence`).
         let keys = parameters.map { strdup($0.key) }
         let values = parameters.map { strdup($0.value) }
         defer { (keys + values).forEach { free($0) } }

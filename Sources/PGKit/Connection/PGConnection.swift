@@ -58,7 +58,7 @@ public final class PGConnection: Sendable {
         backendPID = opened.backendPID
         socket = opened.socket
         thread.watch(socket: opened.socket)
-        cancellation = QueryCancellation(timeout: config.queryTimeout, socket: opened.socket)
+        cancellation = QueryCancellation(timeout: config.queryTimeout, socket: opened.socket, silenceLimit: config.peerSilenceTimeout)
         cancellation.install(opened.cancelSender)
         QueryDeadlineMonitor.shared.register(cancellation)
         let session = opened.session, cancellation = self.cancellation
@@ -353,6 +353,12 @@ public final class PGConnection: Sendable {
             var timedOut = PGError(.timedOut, "no reply from the server within \(allowed) (and none to the cancel request sent then); the connection was closed")
             timedOut.query = error.query
             return timedOut
+        }
+        if let limit = cancellation.takeSilenced(job) {
+            markBroken()
+            var lost = PGError(.connectionLost, "the server acknowledged nothing sent to it for \(limit) (the network or its host is gone); the connection was closed")
+            lost.query = error.query
+            return lost
         }
         if error.isConnectionError { markBroken() }
         // A server that refuses writes behind a URL that asks for a writable one was the

@@ -45,6 +45,12 @@ final class QueryCancellation: Sendable {
         var cancelStartedAt: ContinuousClock.Instant?
         /// The socket was shut after a timeout: nothing will run on it, so nothing waits.
         var socketShut = false
+        /// The connection is closing: its socket may already be another file's.
+        var socketClosing = false
+        /// Whether the server has gone silent on the running job (`PeerSilence`).
+        var silence: PeerSilence?
+        /// Jobs stopped because the server acknowledged nothing for the silence limit.
+        var silenced: Set<UInt64> = []
         /// The caller cancelled the running job, and when the last cancel request for it went
         /// out: the server drops a request that arrives before its backend has read the
         /// statement, so one is sent again while the job still runs.
@@ -55,15 +61,22 @@ final class QueryCancellation: Sendable {
     /// is sent again (the first may have reached the server before the statement did).
     static let cancelRepeatInterval: Duration = .seconds(1)
 
-    private let state = Mutex(State())
+    private let state: Mutex<State>
     /// The per-statement limit (`PGConfig.queryTimeout`), and the socket to shut when the
     /// server does not answer a cancel.
     let timeout: Duration?
     private let socket: Int32
 
-    init(timeout: Duration? = nil, socket: Int32 = -1) {
+    /// `silenceLimit`: how long the server may acknowledge nothing sent on `socket` while a
+    /// job runs before the socket is shut (`PGConfig.peerSilenceTimeout`).
+    init(timeout: Duration? = nil, socket: Int32 = -1, silenceLimit: Duration? = nil) {
         self.timeout = timeout
         self.socket = socket
+        var initial = State()
+        if socket >= 0, let silenceLimit, TCPAcknowledgementSample.read(socket: socket) != nil {
+            initial.silence = PeerSilence(limit: silenceLimit)
+        }
+        state = Mutex(initial)
     }
 
     /// The time after the deadline, and after the cancel sent then, before the socket is shut:
@@ -125,6 +138,7 @@ final class QueryCancellation: Sendable {
         state.limit = limit
         state.deadline = limit.map { .now + $0 }
         state.cancelSent = false
+        state.silence?.reset()
     }
 
     func end(_ job: UInt64) {
@@ -148,37 +162,41 @@ final class QueryCancellation: Sendable {
 
     /// Called by `QueryDeadlineMonitor`: past the deadline, cancels the statement; if the server
     /// still has not answered a grace period later, shuts the socket so libpq's wait ends, and
-    /// remembers that the statement timed out. A statement its caller cancelled that still runs
+    /// remembers that the statement timed out. A running job whose server has acknowledged
+    /// nothing sent for the silence limit has its socket shut too (`PeerSilence`). A statement its caller cancelled that still runs
     /// a second later gets the cancel request again. Never blocks beyond a lock held for a few
     /// instructions.
     func enforceDeadline(now: ContinuousClock.Instant) {
-        enum Action { case cancel(UInt64), shutSocket }
-        let action = state.withLock { state -> Action? in
+        let job = state.withLock { state -> UInt64? in
+            if let job = state.runningJob, !state.socketShut, !state.socketClosing, state.silence != nil,
+               let sample = TCPAcknowledgementSample.read(socket: socket), state.silence!.observe(sample, at: now) {
+                // Shut under the lock: the connection closes its socket only after `uninstall`.
+                state.silenced.insert(job)
+                state.socketShut = true
+                _ = shutdown(socket, Int32(SHUT_RDWR))
+                return nil
+            }
             if let cancelled = state.callerCancelled {
                 if state.runningJob != cancelled.job {
                     state.callerCancelled = nil
                 } else if now - cancelled.lastSent >= Self.cancelRepeatInterval, !state.cancelInFlight {
                     state.callerCancelled = (cancelled.job, now)
-                    return .cancel(cancelled.job)
+                    return cancelled.job
                 }
             }
             guard let job = state.runningJob, let deadline = state.deadline, let limit = state.limit, now >= deadline else { return nil }
             if !state.cancelSent {
                 state.cancelSent = true
-                return .cancel(job)
+                return job
             }
             if now >= deadline + Self.grace(for: limit), !state.timedOut.contains(job) {
                 state.timedOut.insert(job)
                 state.socketShut = true
-                return .shutSocket
+                if !state.socketClosing { _ = shutdown(socket, Int32(SHUT_RDWR)) }
             }
             return nil
         }
-        switch action {
-        case .cancel(let job): sendCancel(ifRunning: job)
-        case .shutSocket: _ = shutdown(socket, Int32(SHUT_RDWR))
-        case nil: break
-        }
+        if let job { sendCancel(ifRunning: job) }
     }
 
     /// Cancels `job` on the server if it runs, or keeps it from starting if it is still queued.
@@ -198,6 +216,14 @@ final class QueryCancellation: Sendable {
     /// (so `cancelledBeforeStart` does not keep it for the connection's life).
     func forget(_ job: UInt64) {
         state.withLock { _ = $0.cancelledBeforeStart.remove(job) }
+    }
+
+    /// Whether `job` was stopped because the server acknowledged nothing for the silence limit
+    /// (and forgets it); the limit, when so.
+    func takeSilenced(_ job: UInt64) -> Duration? {
+        state.withLock { state in
+            state.silenced.remove(job) != nil ? state.silence?.limit : nil
+        }
     }
 
     /// Whether `job` was stopped by its time limit (and forgets it).
@@ -238,5 +264,11 @@ final class QueryCancellation: Sendable {
         state.withLock { $0.sender = sender }
     }
 
-    func uninstall() { install(nil) }
+    /// The connection is closing: no cancel request, and nothing more done to its socket.
+    func uninstall() {
+        state.withLock { state in
+            state.sender = nil
+            state.socketClosing = true
+        }
+    }
 }

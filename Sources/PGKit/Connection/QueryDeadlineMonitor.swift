@@ -1,9 +1,9 @@
 import Foundation
 import Synchronization
 
-/// One thread for the whole process that enforces every connection's query timeout, four
-/// times a second: cheaper than a timer per statement, and precise enough for limits counted
-/// in seconds or minutes.
+/// One thread for the whole process that enforces every connection's query timeout and
+/// watches for a server gone silent (`PeerSilence`), four times a second: cheaper than a timer
+/// per statement, and precise enough for limits counted in seconds or minutes.
 final class QueryDeadlineMonitor: Sendable {
     static let shared = QueryDeadlineMonitor()
 

@@ -46,6 +46,16 @@ import Testing
             #expect(throws: PGError.self, "\(bad)") { try PGConfig("host=h reply_spin=\(bad)") }
         }
         #expect(try PGConfig("host=h reply_spin=50us")["reply_spin"] == nil, "a PGKit setting, not passed to libpq")
+        #expect(try PGConfig("host=h").peerSilenceTimeout == .seconds(15))
+        #expect(try PGConfig("host=h")["tcp_user_timeout"] == nil, "the kernel's timeout is not set for you")
+        #expect(try PGConfig("postgresql://u@h/db?peer_silence_timeout=30s").peerSilenceTimeout == .seconds(30))
+        #expect(try PGConfig("host=h peer_silence_timeout=2m").peerSilenceTimeout == .seconds(120))
+        #expect(try PGConfig("host=h peer_silence_timeout=off").peerSilenceTimeout == nil)
+        #expect(try PGConfig("host=h peer_silence_timeout=20")["peer_silence_timeout"] == nil, "a PGKit setting, not passed to libpq")
+        for bad in ["soon", "500ms", "-1s"] {
+            #expect(throws: PGError.self, "\(bad)") { try PGConfig("host=h peer_silence_timeout=\(bad)") }
+        }
+        #expect(try PGConfig("host=h tcp_user_timeout=5000")["tcp_user_timeout"] == "5000", "set by hand, it still reaches libpq")
         let keyValue = try PGConfig("host=h pgbouncer=true dbname=db")
         #expect(keyValue.usesUnnamedStatements)
         #expect(keyValue.database == "db")
