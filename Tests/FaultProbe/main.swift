@@ -27,6 +27,14 @@
 // `pg_sleep` whose task is cancelled after 300 ms, then one that `query_timeout=500ms` stops,
 // then a point select: {"cancelled": "<outcome>", "cancelled_seconds": ..., "timed_out": ...,
 // "timed_out_seconds": ..., "after": 42}.
+//
+//   pgkit-fault-probe copy-cut GO_FILE URL
+//
+// Holds key 1 of a new table in an open transaction on one connection and starts a COPY of
+// 20 MB whose first row has that key on another (the defaults), so the server stops reading
+// and its window closes; prints `ready` once its backend waits for the lock, waits until
+// GO_FILE exists (the test cuts the network), and prints how the COPY ended, counted from then:
+//   {"outcome": "connectionLost", "seconds": 15.3, "message": "..."}
 import Foundation
 import PGKit
 
@@ -43,6 +51,9 @@ enum FaultProbe {
         }
         if arguments.first == "spin-cancel", arguments.count == 2 {
             await spinCancel(url: arguments.dropFirst().first!)
+        }
+        if arguments.first == "copy-cut", arguments.count == 3 {
+            await copyCut(goFile: arguments.dropFirst().first!, url: arguments.last!)
         }
         guard let goFile = arguments.first, arguments.count >= 2 else {
             FileHandle.standardError.write(Data("usage: pgkit-fault-probe GO_FILE LABEL=URL...\n".utf8))
@@ -209,6 +220,53 @@ enum FaultProbe {
     }
 
     /// Writes a line to standard output at once (the test reads it while the probe runs).
+    /// The `copy-cut` mode: a COPY whose server stopped reading (its window closed, probes
+    /// answered) when the path to that server is cut.
+    static func copyCut(goFile: String, url: String) async -> Never {
+        do {
+            let config = try PGConfig(url)
+            let holder = try await PGConnection.connect(config)
+            try await holder.executeScript("DROP TABLE IF EXISTS copy_cut; CREATE TABLE copy_cut (id int8 PRIMARY KEY, pad text)")
+            try await holder.executeScript("BEGIN; INSERT INTO copy_cut VALUES (1, 'held')")
+            let copier = try await PGConnection.connect(config)
+            let pid = Int(copier.backendPID)
+            let pad = String(repeating: "p", count: 1000)
+            let rows: [[any PGEncodable]] = (1...20_000).map { [Int64($0), pad] }
+            let copy = Task { () -> (String, String) in
+                do {
+                    return ("ok \(try await copier.copyIn(table: "copy_cut", columns: ["id", "pad"], rows: rows))", "")
+                } catch let error as PGError {
+                    return ("\(error.kind)", error.message)
+                } catch {
+                    return ("other", "\(error)")
+                }
+            }
+            let watcher = try await PGConnection.connect(config)
+            let waitStarted = ContinuousClock.now
+            while try await watcher.query("SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = \(pid)").scalar(Bool.self) != true {
+                if ContinuousClock.now - waitStarted > .seconds(20) {
+                    emit("copy-cut failed: the COPY did not wait for the lock: \(await copy.value)")
+                    exit(1)
+                }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            // Long enough for both sockets' buffers to fill and the window to close.
+            try await Task.sleep(for: .seconds(2))
+            emit("ready")
+            while !FileManager.default.fileExists(atPath: goFile) { try? await Task.sleep(for: .milliseconds(20)) }
+            let started = ContinuousClock.now
+            let (outcome, message) = await copy.value
+            let elapsed = ContinuousClock.now - started
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let line: [String: Any] = ["outcome": outcome, "seconds": seconds, "message": message]
+            emit(String(decoding: try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]), as: UTF8.self))
+            exit(0)
+        } catch {
+            emit("copy-cut failed: \(error)")
+            exit(1)
+        }
+    }
+
     static func emit(_ line: String) {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }

@@ -56,6 +56,42 @@ struct NetworkPartitionTests {
         #expect(defaults.seconds < 15 + 5, "with the default timeouts the send failed after \(defaults.seconds) s")
     }
 
+    @Test func aCopyWhoseServerStoppedReadingEndsAfterThePeerSilenceTimeoutWhenThePathIsCut() async throws {
+        let name = "pgk\(UInt16.random(in: 1000...9999))"
+        let dataDirectory = "/tmp/pgkit-partition-\(name)"
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("pgkit-partition-run-\(name)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer {
+            _ = try? Self.run([Self.script, "down", name, dataDirectory])
+            try? FileManager.default.removeItem(atPath: dataDirectory)
+            try? FileManager.default.removeItem(at: work)
+        }
+        let url = try Self.run([Self.script, "up", name, dataDirectory]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let goFile = work.appendingPathComponent("go").path
+        let output = work.appendingPathComponent("probe.out").path
+        // The COPY waits for a lock with its window closed (probes answered), then nothing
+        // answers at all: only the unanswered probes tell that the server is gone.
+        let pid = try ChildProcess.spawn([Self.script, "exec", name, Self.probe, "copy-cut", goFile, url],
+                                         standardOutput: output, standardError: work.appendingPathComponent("probe.err").path)
+        try await Self.waitFor(output, toContain: "ready", within: .seconds(60))
+        _ = try Self.run([Self.script, "cut", name])
+        _ = FileManager.default.createFile(atPath: goFile, contents: nil)
+        let status = await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: ChildProcess.waitForExit(pid)) }
+        }
+        _ = try? Self.run([Self.script, "heal", name])
+        #expect(status == 0)
+        let line = try #require(try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n").last)
+        let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+        print("copy cut: \(object)")
+        #expect(object["outcome"] as? String == "connectionLost")
+        let seconds = try #require(object["seconds"] as? Double)
+        // The silence counts from the first unanswered window probe, which backs off (the
+        // window had been closed for a few seconds): up to several seconds after the cut.
+        #expect(seconds >= 14 && seconds < 15 + 10, "the COPY ended \(seconds) s after the cut")
+        #expect((object["message"] as? String)?.contains("acknowledged nothing") == true)
+    }
+
     /// Runs a command to completion and returns its standard output; throws on failure.
     @discardableResult
     static func run(_ arguments: [String]) throws -> String {
