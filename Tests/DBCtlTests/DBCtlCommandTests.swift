@@ -196,25 +196,34 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dbctl-crash-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try "CREATE TABLE first (id int);".write(to: folder.appendingPathComponent("0001_first.up.sql"), atomically: true, encoding: .utf8)
-        try "CREATE TABLE second (id int);\nINSERT INTO second VALUES (1);\nSELECT pg_sleep(3);\nCREATE TABLE third (id int);"
+        // The slow statement sleeps as long as the table `gate` says: 60 s while dbctl is to be
+        // killed in it (a loaded machine may take seconds between seeing it run and the kill; a
+        // 3 s sleep once ended first, and the killed dbctl had exited 0), none for the rerun.
+        try "CREATE TABLE second (id int);\nINSERT INTO second VALUES (1);\nSELECT pg_sleep((SELECT seconds FROM gate));\nCREATE TABLE third (id int);"
             .write(to: folder.appendingPathComponent("0002_slow.up.sql"), atomically: true, encoding: .utf8)
+        let admin = try await PGConnection.connect(config)
+        try await admin.executeScript("CREATE TABLE gate (seconds float8); INSERT INTO gate VALUES (60)")
+        // A backend in pg_sleep would notice its client gone only when the minute is up.
+        try await admin.executeScript("ALTER DATABASE \(PGQuery.quoteIdentifier(config.database!)) SET client_connection_check_interval = '200ms'")
         let arguments = ["deploy", "--database-url", config.url, "--migrations", folder.path]
         let running = try CommandRun.startDBCtl(arguments)
-        let admin = try await PGConnection.connect(config)
+        func sleepingNow() async throws -> Int {
+            try await admin.query("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'SELECT pg_sleep(%'").scalar(Int.self) ?? 0
+        }
         // Wait until the slow migration is running (starting dbctl can take seconds on a loaded
         // machine), then kill dbctl without warning.
         for _ in 0..<1200 {
-            let sleeping = try await admin.query("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query = 'SELECT pg_sleep(3)'").scalar(Int.self) ?? 0
-            if sleeping > 0 { break }
+            if try await sleepingNow() > 0 { break }
             try await Task.sleep(for: .milliseconds(25))
         }
         running.signal(SIGKILL)
         let killed = try await running.wait()
         #expect(killed.status == 128 + SIGKILL)
-        // The server notices the dropped connection and rolls the migration back.
-        for _ in 0..<1200 where try await admin.query("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query = 'SELECT pg_sleep(3)'").scalar(Int.self) != 0 {
+        // The server notices the dropped connection (within 200 ms) and rolls the migration back.
+        for _ in 0..<1200 where try await sleepingNow() != 0 {
             try await Task.sleep(for: .milliseconds(25))
         }
+        try await admin.executeScript("UPDATE gate SET seconds = 0")
         #expect(try await admin.query("SELECT to_regclass('second') IS NULL").scalar(Bool.self) == true)
         #expect(try await admin.query("SELECT array_agg(version ORDER BY version) FROM dbctl_migrations").scalar([Int64].self) == [1])
         let again = try await CommandRun.dbctl(arguments)

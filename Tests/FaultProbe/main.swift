@@ -243,7 +243,7 @@ enum FaultProbe {
             }
             let watcher = try await PGConnection.connect(config)
             let waitStarted = ContinuousClock.now
-            while try await watcher.query("SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = \(pid)").scalar(Bool.self) != true {
+            while try await watcher.query("SELECT coalesce(wait_event_type = 'Lock', false) FROM pg_stat_activity WHERE pid = \(pid)").scalar(Bool.self) != true {
                 if ContinuousClock.now - waitStarted > .seconds(20) {
                     emit("copy-cut failed: the COPY did not wait for the lock: \(await copy.value)")
                     exit(1)

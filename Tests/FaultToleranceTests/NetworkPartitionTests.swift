@@ -25,7 +25,7 @@ struct NetworkPartitionTests {
             try? FileManager.default.removeItem(atPath: dataDirectory)
             try? FileManager.default.removeItem(at: work)
         }
-        let url = try Self.run([Self.script, "up", name, dataDirectory]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let url = try await Self.runOffThePool([Self.script, "up", name, dataDirectory]).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(url.hasPrefix("postgresql://postgres@10.213."))
         let goFile = work.appendingPathComponent("go").path
         let output = work.appendingPathComponent("probe.out").path
@@ -34,7 +34,7 @@ struct NetworkPartitionTests {
         let pid = try ChildProcess.spawn([Self.script, "exec", name, Self.probe, goFile, "limited=\(url)?query_timeout=5s", "defaults=\(url)"],
                                          standardOutput: output, standardError: work.appendingPathComponent("probe.err").path)
         try await Self.waitFor(output, toContain: "ready", within: .seconds(30))
-        _ = try Self.run([Self.script, "cut", name])
+        _ = try await Self.runOffThePool([Self.script, "cut", name])
         _ = FileManager.default.createFile(atPath: goFile, contents: nil)
         let status = await withCheckedContinuation { continuation in
             Thread.detachNewThread { continuation.resume(returning: ChildProcess.waitForExit(pid)) }
@@ -66,7 +66,7 @@ struct NetworkPartitionTests {
             try? FileManager.default.removeItem(atPath: dataDirectory)
             try? FileManager.default.removeItem(at: work)
         }
-        let url = try Self.run([Self.script, "up", name, dataDirectory]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let url = try await Self.runOffThePool([Self.script, "up", name, dataDirectory]).trimmingCharacters(in: .whitespacesAndNewlines)
         let goFile = work.appendingPathComponent("go").path
         let output = work.appendingPathComponent("probe.out").path
         // The COPY waits for a lock with its window closed (probes answered), then nothing
@@ -74,7 +74,7 @@ struct NetworkPartitionTests {
         let pid = try ChildProcess.spawn([Self.script, "exec", name, Self.probe, "copy-cut", goFile, url],
                                          standardOutput: output, standardError: work.appendingPathComponent("probe.err").path)
         try await Self.waitFor(output, toContain: "ready", within: .seconds(60))
-        _ = try Self.run([Self.script, "cut", name])
+        _ = try await Self.runOffThePool([Self.script, "cut", name])
         _ = FileManager.default.createFile(atPath: goFile, contents: nil)
         let status = await withCheckedContinuation { continuation in
             Thread.detachNewThread { continuation.resume(returning: ChildProcess.waitForExit(pid)) }
@@ -90,6 +90,15 @@ struct NetworkPartitionTests {
         // window had been closed for a few seconds): up to several seconds after the cut.
         #expect(seconds >= 14 && seconds < 15 + 10, "the COPY ended \(seconds) s after the cut")
         #expect((object["message"] as? String)?.contains("acknowledged nothing") == true)
+    }
+
+    /// `run` on a thread of its own: `up` takes seconds (initdb, a server start), and a test
+    /// blocking one of Swift's few cooperative threads that long delays every other suite's tasks.
+    @discardableResult
+    static func runOffThePool(_ arguments: [String]) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try run(arguments) }) }
+        }
     }
 
     /// Runs a command to completion and returns its standard output; throws on failure.

@@ -38,7 +38,7 @@ import Testing
         var waitedForLock = false
         while ContinuousClock.now - started < hold {
             try await Task.sleep(for: .milliseconds(250))
-            let waiting = try await admin.query("SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = \(Int(copierPID))").scalar(Bool.self)
+            let waiting = try await admin.query("SELECT coalesce(wait_event_type = 'Lock', false) FROM pg_stat_activity WHERE pid = \(Int(copierPID))").scalar(Bool.self)
             waitedForLock = waitedForLock || waiting == true
         }
         try await holder.executeScript("ROLLBACK")
