@@ -58,6 +58,41 @@ final class PoolInstruments: Sendable {
         }
     }
 
+    /// `measureAcquire` for an acquire whose wait may have ended before `body` returned: at
+    /// the instant `endingAt` reads off its value (a statement sent for the waiting task, whose
+    /// reply came with the connection), else when it returns.
+    func measureAcquire<T>(isolation: isolated (any Actor)? = #isolation, endingAt: (T) -> ContinuousClock.Instant?,
+                           _ body: () async throws -> T) async throws -> T {
+        let start = ContinuousClock.now
+        let span = tracer.map { tracer in
+            let span = tracer.startSpan("pgkit.pool.acquire", ofKind: .internal)
+            span.attributes = baseAttributes
+            return span
+        }
+        do {
+            let value = try await body()
+            let now = ContinuousClock.now
+            let end = endingAt(value).map { min($0, now) } ?? now
+            acquireTimer?.record(duration: end - start)
+            if let span {
+                let early = now - end
+                let nanoseconds = UInt64(early.components.seconds) * 1_000_000_000 + UInt64(early.components.attoseconds / 1_000_000_000)
+                span.end(at: DefaultTracerClock.Timestamp(nanosecondsSinceEpoch: DefaultTracerClock.now.nanosecondsSinceEpoch - nanoseconds))
+            }
+            return value
+        } catch {
+            acquireTimer?.record(duration: ContinuousClock.now - start)
+            if let span {
+                let traced = TracedError(error, includeMessage: false)
+                span.attributes["error.type"] = traced.type
+                span.recordError(traced)
+                span.setStatus(SpanStatus(code: .error, message: traced.description))
+                span.end()
+            }
+            throw error
+        }
+    }
+
     /// Records the pool's current counts.
     func record(_ statistics: PGPoolStatistics) {
         open?.record(statistics.open)

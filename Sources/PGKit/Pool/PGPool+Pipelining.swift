@@ -24,8 +24,8 @@ extension PGPool {
         if Task.isCancelled { throw PGError(.cancelled, "the task was cancelled before the statement was sent") }
         guard let first = nextLane() else { return nil }
         // One span and one timing per statement, however many lanes retired before one took it.
-        guard let laneInstruments else { return try await run(query, startingWith: first) }
-        return try await laneInstruments.measure(StatementOperation(sql: query.sql), sql: query.sql, parameters: query.parameters,
+        guard let statementInstruments else { return try await run(query, startingWith: first) }
+        return try await statementInstruments.measure(StatementOperation(sql: query.sql), sql: query.sql, parameters: query.parameters,
                                                  attributes: { $0["db.pgkit.pipelined"] = true }) {
             try await run(query, startingWith: first)
         }

@@ -19,11 +19,11 @@ public final class PGPool: Sendable {
     let logger: Logger
     /// Spans and metrics; nil when nothing records them (see `PGObservability`).
     private let instruments: PoolInstruments?
-    /// Whether the pool records spans or metrics (then each statement runs inside its caller's).
-    var recordsInstruments: Bool { instruments != nil }
-    /// Spans and timers of statements sent through statement lanes (the exclusive path's are the
-    /// connection's own).
-    let laneInstruments: StatementInstruments?
+    /// The pool's acquire spans and timers, and its gauges, for `pool.query`'s own acquire.
+    var poolInstruments: PoolInstruments? { instruments }
+    /// Spans and timers of the statements `pool.query` and `pool.execute` run, each opened in its
+    /// caller's task (the exclusive path's inside `withConnection` are the connection's own).
+    let statementInstruments: StatementInstruments?
 
     struct State {
         var machine: PoolStateMachine
@@ -119,7 +119,7 @@ public final class PGPool: Sendable {
         self.configuration = configuration
         self.logger = logger
         instruments = PoolInstruments.make(for: config)
-        laneInstruments = configuration.pipelinesStatements ? StatementInstruments.make(for: config) : nil
+        statementInstruments = StatementInstruments.make(for: config)
         state = Mutex(State(machine: PoolStateMachine(limits: .init(
             minimum: configuration.minConnections, maximum: configuration.maxConnections,
             idleTimeout: configuration.idleTimeout, maxLifetime: configuration.maxLifetime))))
@@ -161,7 +161,7 @@ public final class PGPool: Sendable {
     }
 
     /// Updates the pool gauges, when metrics are recorded.
-    private func recordStatistics() {
+    func recordStatistics() {
         guard let instruments else { return }
         instruments.record(statistics)
     }
@@ -238,9 +238,9 @@ public final class PGPool: Sendable {
 
     /// A connection, health-checked when it idled long or looks suspect; with `statement`, a
     /// wait for one may end with the statement already run on it (its outcome returned).
-    func acquire(queueing statement: PGQuery?) async throws -> (Int, PGConnection, StatementAnswer?) {
+    func acquire(queueing statement: PGQuery?, measuredByCaller: Bool = false) async throws -> (Int, PGConnection, StatementAnswer?) {
         while true {
-            let (id, connection, idleFor, answer) = try await acquireOnce(queueing: statement)
+            let (id, connection, idleFor, answer) = try await acquireOnce(queueing: statement, measuredByCaller: measuredByCaller)
             if let answer { return (id, connection, answer) }
             let suspect = connection.isBroken || connection.hasUnexpectedInput
             guard suspect || idleFor >= configuration.healthCheckAfterIdle else { return (id, connection, nil) }
@@ -262,7 +262,7 @@ public final class PGPool: Sendable {
         case failed(PGError)
     }
 
-    private func acquireOnce(queueing query: PGQuery?) async throws -> (Int, PGConnection, Duration, StatementAnswer?) {
+    private func acquireOnce(queueing query: PGQuery?, measuredByCaller: Bool) async throws -> (Int, PGConnection, Duration, StatementAnswer?) {
         if !Task.isCancelled, let leased = state.withLock({ state -> (Int, PGConnection, Duration)? in
             state.machine.leaseIfIdle(now: .now).map { ($0.id, state.connections[$0.id]!, $0.idleFor) }
         }) {
@@ -270,7 +270,7 @@ public final class PGPool: Sendable {
         }
         let waiterID = nextWaiterID.add(1, ordering: .relaxed).newValue
         // A fresh one per wait: one that was handed a connection it could not be sent on is done.
-        let statement = query.map(QueuedStatement.init)
+        let statement = query.map { QueuedStatement($0, measuredByCaller: measuredByCaller) }
         var idleFor = Duration.zero
         let handover = try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<PoolWaiter.Handover, any Error>) in

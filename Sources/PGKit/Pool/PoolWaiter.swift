@@ -37,8 +37,9 @@ struct PoolWaiter: Sendable {
     @discardableResult
     func handOver(_ id: Int, _ connection: PGConnection,
                   afterReply: @escaping @Sendable (Int, PGConnection) -> Bool) -> Bool {
-        // A connection that records spans runs the statement in its caller's task, inside one.
-        if let statement, connection.instruments == nil, !connection.hasUnexpectedInput {
+        // A connection that records spans runs the statement in its caller's task, inside one,
+        // unless the caller has its span open already.
+        if let statement, connection.instruments == nil || statement.isMeasuredByCaller, !connection.hasUnexpectedInput {
             let continuation = self.continuation
             let sent = statement.send(on: connection, id: id, afterReply: afterReply) { answer in
                 continuation.resume(returning: .answered(id: id, connection, answer))
@@ -55,6 +56,9 @@ struct PoolWaiter: Sendable {
 struct StatementAnswer: Sendable {
     var result: Result<PGResultStorage, PGError>
     var released: Bool
+    /// When it was sent, for a statement whose caller measures it (its wait for a connection
+    /// ends then).
+    var sentAt: ContinuousClock.Instant?
 }
 
 /// A statement sent (or waiting to be sent) for a pool's caller, and where it is: a cancel of
@@ -62,6 +66,9 @@ struct StatementAnswer: Sendable {
 /// does nothing once it is answered.
 final class QueuedStatement: Sendable {
     let query: PGQuery
+    /// The caller has a span and timer open for it (the pool records them): the connection's
+    /// own are not used, and the time it is sent is noted.
+    let isMeasuredByCaller: Bool
 
     private enum Progress {
         case queued
@@ -72,8 +79,9 @@ final class QueuedStatement: Sendable {
 
     private let progress = Mutex(Progress.queued)
 
-    init(_ query: PGQuery) {
+    init(_ query: PGQuery, measuredByCaller: Bool = false) {
         self.query = query
+        isMeasuredByCaller = measuredByCaller
     }
 
     /// Sends it on `connection` (lent to its caller as `id`) from this thread; once the reply
@@ -83,10 +91,11 @@ final class QueuedStatement: Sendable {
     func send(on connection: PGConnection, id: Int, afterReply: @escaping @Sendable (Int, PGConnection) -> Bool,
               deliver: @escaping @Sendable (StatementAnswer) -> Void) -> Bool {
         guard let job = markSent(on: connection) else { return false }
+        let sentAt: ContinuousClock.Instant? = isMeasuredByCaller ? .now : nil
         let sent = connection.send(onBehalf: query, job: job) { [self] result in
             finish()
             let released = afterReply(id, connection)
-            deliver(StatementAnswer(result: result, released: released))
+            deliver(StatementAnswer(result: result, released: released, sentAt: sentAt))
         }
         if !sent { finish() }
         return sent

@@ -1,7 +1,10 @@
 import Foundation
+import InMemoryTracing
+import MetricsTestKit
 @testable import PGKit
 import PGKitTestSupport
 import Testing
+import Tracing
 
 /// `pool.query` and `pool.execute` waiting for a busy pool: the caller that gives a connection
 /// back sends the first queued statement for its task (`PoolWaiter.handOver`). Each test makes
@@ -215,5 +218,65 @@ import Testing
         let order: [Int] = try await pool.query("SELECT caller FROM queued_order ORDER BY seq").map { row in try row.decode(Int.self, at: 0) }
         #expect(order == Array(0..<20), "first come, first served")
         await pool.shutdown()
+    }
+    @Test func aTracedAndMeteredPoolHandsStatementsOnTooWithOneSpanAndOneTimingEach() async throws {
+        let tracer = InMemoryTracer()
+        let metrics = TestMetrics()
+        var config = try await Self.database.configuration(applicationName: "pgkit-queued-traced")
+        config.observability = PGObservability(tracer: tracer, metricsFactory: metrics, dimensions: [("pool", "traced")])
+        let pool = PGPool(config: config, configuration: .init(maxConnections: 2))
+        // Both connections open and the statement prepared on each (a first run is not sent for anyone).
+        let sql: PGQuery = "SELECT $1::int8 AS n, pg_sleep(0.002)"
+        func statement(_ n: Int64) -> PGQuery { PGQuery(sql.sql, parameters: [n]) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for warm in 0..<2 { group.addTask { _ = try await pool.query(PGQuery("SELECT $1::int8 AS n, pg_sleep(0.2)", parameters: [Int64(warm)])) } }
+            try await group.waitForAll()
+        }
+        for _ in 0..<4 { _ = try await pool.query(statement(0)) }
+        let warmSpans = tracer.finishedSpans.count
+        let sentBefore = pool.statementsSentForWaiters.load(ordering: .relaxed)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for caller in 0..<16 {
+                group.addTask {
+                    try await tracer.withSpan("request \(caller)") { _ in
+                        for step in 0..<10 {
+                            let n = Int64(caller * 100 + step)
+                            let answer = try await pool.query(statement(n)).scalar(Int64.self)
+                            #expect(answer == n)
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let sent = pool.statementsSentForWaiters.load(ordering: .relaxed) - sentBefore
+        #expect(sent > 0, "statements waited and were sent for their tasks")
+        await pool.shutdown()
+        let spans = Array(tracer.finishedSpans.dropFirst(warmSpans))
+        var handedOver = 0
+        for caller in 0..<16 {
+            let request = try #require(spans.first { $0.operationName == "request \(caller)" })
+            let statements = spans.filter { $0.parentSpanID == request.spanID }
+            #expect(statements.count == 10 && statements.allSatisfy { $0.operationName == "SELECT" }, "caller \(caller): \(statements.map(\.operationName))")
+            for span in statements {
+                #expect(span.kind == .client)
+                #expect(span.attributes["db.query.text"]?.toSpanAttribute() == "SELECT $1::int8 AS n, pg_sleep(0.002)")
+                // One acquire inside each statement's span, ended no later than the statement.
+                let acquires = spans.filter { $0.parentSpanID == span.spanID }
+                #expect(acquires.map(\.operationName) == ["pgkit.pool.acquire"])
+                if let acquire = acquires.first {
+                    #expect(acquire.endInstant.nanosecondsSinceEpoch <= span.endInstant.nanosecondsSinceEpoch)
+                    // Sent for a waiting task: its wait ended with the send, 2 ms or more before the answer.
+                    if span.endInstant.nanosecondsSinceEpoch - acquire.endInstant.nanosecondsSinceEpoch >= 2_000_000 { handedOver += 1 }
+                }
+            }
+        }
+        #expect(handedOver >= sent, "every statement sent for its task has an acquire that ended when it was sent")
+        // No statement timed twice (by the pool and by its connection), none missed.
+        let selects = try metrics.expectTimer("pgkit_statement_duration", [("pool", "traced"), ("operation", "SELECT")])
+        #expect(selects.values.count == 2 + 4 + 160)
+        let acquires = try metrics.expectTimer("pgkit_pool_acquire_duration", [("pool", "traced")])
+        #expect(acquires.values.count == 2 + 4 + 160)
+        #expect(try metrics.expectGauge("pgkit_pool_connections", [("pool", "traced"), ("state", "in_use")]).lastValue == 0)
     }
 }
