@@ -32,9 +32,22 @@ import Testing
 
     @Test func concurrentDeploysApplyEachMigrationExactlyOnce() async throws {
         let project = try await Project(database: "concurrent")
-        // Long enough that the second process starts while the first holds the lock, even when a
-        // loaded machine takes seconds to start a process.
-        try project.write("0001_log.up.sql", "CREATE TABLE log (version int); SELECT pg_sleep(2.5);")
+        // The first migration waits (at most a minute) until the other deploy polls for the
+        // migration lock, however long a loaded machine takes to start it (a fixed sleep could
+        // end first). Backend status is a snapshot per transaction: cleared at each look.
+        try project.write("0001_log.up.sql", """
+            CREATE TABLE log (version int);
+            DO $$
+            BEGIN
+              FOR attempt IN 1..1200 LOOP
+                PERFORM pg_stat_clear_snapshot();
+                EXIT WHEN EXISTS (SELECT FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+                                  AND query LIKE 'SELECT pg_try_advisory_lock%'
+                                  AND pid NOT IN (SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted));
+                PERFORM pg_sleep(0.05);
+              END LOOP;
+            END $$;
+            """)
         for version in 2...5 {
             try project.write(String(format: "%04d_step.up.sql", version), "INSERT INTO log VALUES (\(version)); SELECT pg_sleep(0.1);")
         }

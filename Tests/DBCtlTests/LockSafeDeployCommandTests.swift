@@ -176,7 +176,9 @@ import Testing
             ALTER TABLE t ADD COLUMN IF NOT EXISTS flagged boolean;
             CREATE INDEX CONCURRENTLY IF NOT EXISTS t_flagged ON t (flagged);
             """)
-        let holder = try await Holder(project, seconds: 3)
+        // Held until 2 s after the ALTER first waits for it (a fixed 3 s from now once ran out
+        // before a loaded machine had even started dbctl, and nothing timed out).
+        let holder = try await Holder(project, seconds: 2, afterTheAlterWaits: true)
         let run = try await project.dbctl("deploy", "--statement-lock-timeout", "500ms", "--lock-attempts", "30", "--lock-retry-limit", "60s")
         try await holder.finish()
         #expect(run.status == 0, "\(run.errorOutput)")
