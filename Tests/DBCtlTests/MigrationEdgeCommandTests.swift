@@ -212,13 +212,23 @@ import Testing
         let first = try await LockSession(project.config, applicationName: "first-holder")
         let second = try await LockSession(project.config, applicationName: "second-holder")
         try await first.lock()
-        let deploy = try CommandRun.startDBCtl(["deploy", "--lock-timeout", "30", "--database-url", project.url, "--migrations", project.migrations.path])
-        try await Task.sleep(for: .seconds(1.5))
+        let deploy = try CommandRun.startDBCtl(["deploy", "--lock-timeout", "60", "--database-url", project.url, "--migrations", project.migrations.path])
+        /// Waits (at most 30 s) until dbctl has reported `count` holders (a fixed sleep can end
+        /// before a loaded machine has even started it).
+        func waitForReports(_ count: Int) async throws {
+            for _ in 0..<600 {
+                if deploy.currentErrorOutput().components(separatedBy: "Waiting for the migration lock").count - 1 >= count { return }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        try await waitForReports(1)
         let secondWaits = Task { try await second.lock() }   // queued behind the first: it gets the lock next
-        try await Task.sleep(for: .milliseconds(300))
+        for _ in 0..<600 where try await first.connection.query("SELECT count(*) FROM pg_locks WHERE pid = \(second.pid) AND NOT granted").scalar(Int.self) == 0 {
+            try await Task.sleep(for: .milliseconds(50))
+        }
         try await first.unlock()
         try await secondWaits.value
-        try await Task.sleep(for: .seconds(1.5))
+        try await waitForReports(2)
         try await second.unlock()
         let result = try await deploy.wait()
         await first.connection.close()
