@@ -163,9 +163,9 @@ final class QueryCancellation: Sendable {
     /// Called by `QueryDeadlineMonitor`: past the deadline, cancels the statement; if the server
     /// still has not answered a grace period later, shuts the socket so libpq's wait ends, and
     /// remembers that the statement timed out. A running job whose server has acknowledged
-    /// nothing sent for the silence limit has its socket shut too (`PeerSilence`). A statement its caller cancelled that still runs
-    /// a second later gets the cancel request again. Never blocks beyond a lock held for a few
-    /// instructions.
+    /// nothing sent for the silence limit has its socket shut too (`PeerSilence`). A statement
+    /// its caller cancelled that still runs a second later gets the cancel request again. Never
+    /// blocks beyond a lock held for a few instructions and one `getsockopt`.
     func enforceDeadline(now: ContinuousClock.Instant) {
         let job = state.withLock { state -> UInt64? in
             if let job = state.runningJob, !state.socketShut, !state.socketClosing, state.silence != nil,
