@@ -39,7 +39,9 @@ public struct PGConfig: Sendable, CustomStringConvertible {
     /// fails with `.connectionLost` (URL: `peer_silence_timeout=15s`, or `off`). Fifteen seconds
     /// by default. Unlike libpq's `tcp_user_timeout` (still passed on when a URL sets it), a
     /// server that acknowledges but does not read yet (a COPY waiting for a lock, a busy
-    /// backend) is not silent. TCP only; a Unix-domain socket has no such check.
+    /// backend) is not silent. TCP only; a Unix-domain socket has no such check. While the
+    /// server's window stays closed the kernel's probes back off (up to two minutes apart):
+    /// a host that vanishes then is noticed after its first unanswered probe plus the limit.
     public var peerSilenceTimeout: Duration? = .seconds(15)
     /// The schema to use (URL: `schema=chat`, as Prisma's URLs say it): sessions start with
     /// `search_path` set to it, and dbctl migrates and generates it. nil: the server's default.

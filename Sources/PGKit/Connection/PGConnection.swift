@@ -61,6 +61,7 @@ public final class PGConnection: Sendable {
         cancellation = QueryCancellation(timeout: config.queryTimeout, socket: opened.socket, silenceLimit: config.peerSilenceTimeout)
         cancellation.install(opened.cancelSender)
         QueryDeadlineMonitor.shared.register(cancellation)
+        cancellation.setOnSocketShut { [weak self] in self?.markBroken() }
         let session = opened.session, cancellation = self.cancellation
         thread.submit { session.progress = cancellation }
     }

@@ -51,6 +51,9 @@ final class QueryCancellation: Sendable {
         var silence: PeerSilence?
         /// Jobs stopped because the server acknowledged nothing for the silence limit.
         var silenced: Set<UInt64> = []
+        /// Told when the socket is shut (the connection marks itself broken, so a job whose
+        /// reply was read just before is not followed by another on the dead socket).
+        var onSocketShut: (@Sendable () -> Void)?
         /// The caller cancelled the running job, and when the last cancel request for it went
         /// out: the server drops a request that arrives before its backend has read the
         /// statement, so one is sent again while the job still runs.
@@ -167,36 +170,44 @@ final class QueryCancellation: Sendable {
     /// its caller cancelled that still runs a second later gets the cancel request again. Never
     /// blocks beyond a lock held for a few instructions and one `getsockopt`.
     func enforceDeadline(now: ContinuousClock.Instant) {
-        let job = state.withLock { state -> UInt64? in
+        // The job to send a cancel request for, and whom to tell that the socket was just shut.
+        let (job, told) = state.withLock { state -> (UInt64?, (@Sendable () -> Void)?) in
             if let job = state.runningJob, !state.socketShut, !state.socketClosing, state.silence != nil,
                let sample = TCPAcknowledgementSample.read(socket: socket), state.silence!.observe(sample, at: now) {
                 // Shut under the lock: the connection closes its socket only after `uninstall`.
                 state.silenced.insert(job)
                 state.socketShut = true
                 _ = shutdown(socket, Int32(SHUT_RDWR))
-                return nil
+                return (nil, state.onSocketShut)
             }
             if let cancelled = state.callerCancelled {
                 if state.runningJob != cancelled.job {
                     state.callerCancelled = nil
                 } else if now - cancelled.lastSent >= Self.cancelRepeatInterval, !state.cancelInFlight {
                     state.callerCancelled = (cancelled.job, now)
-                    return cancelled.job
+                    return (cancelled.job, nil)
                 }
             }
-            guard let job = state.runningJob, let deadline = state.deadline, let limit = state.limit, now >= deadline else { return nil }
+            guard let job = state.runningJob, let deadline = state.deadline, let limit = state.limit, now >= deadline else { return (nil, nil) }
             if !state.cancelSent {
                 state.cancelSent = true
-                return job
+                return (job, nil)
             }
             if now >= deadline + Self.grace(for: limit), !state.timedOut.contains(job) {
                 state.timedOut.insert(job)
                 state.socketShut = true
                 if !state.socketClosing { _ = shutdown(socket, Int32(SHUT_RDWR)) }
+                return (nil, state.onSocketShut)
             }
-            return nil
+            return (nil, nil)
         }
         if let job { sendCancel(ifRunning: job) }
+        told?()
+    }
+
+    /// `body` runs (on the monitor's thread) when the socket is shut after a timeout or silence.
+    func setOnSocketShut(_ body: @escaping @Sendable () -> Void) {
+        state.withLock { $0.onSocketShut = body }
     }
 
     /// Cancels `job` on the server if it runs, or keeps it from starting if it is still queued.
