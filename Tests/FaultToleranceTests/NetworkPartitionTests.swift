@@ -15,7 +15,17 @@ struct NetworkPartitionTests {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("pgkit-fault-probe").path
     }
 
-    @Test func statementsSentIntoACutPathEndWithinTheirTimeouts() async throws {
+    /// What a probe run across a cut printed, and how it exited.
+    struct ProbeRun {
+        let url: String
+        let status: Int32
+        let output: String
+    }
+
+    /// Builds a partition topology, runs the probe (`arguments(goFile, url)`) in its client
+    /// namespace until it prints `ready` (at most `readyWithin`), cuts the path, lets the probe
+    /// go on, waits for it to exit, heals and tears everything down.
+    static func runProbeAcrossACut(readyWithin: Duration, _ arguments: (_ goFile: String, _ url: String) -> [String]) async throws -> ProbeRun {
         let name = "pgk\(UInt16.random(in: 1000...9999))"
         let dataDirectory = "/tmp/pgkit-partition-\(name)"
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("pgkit-partition-run-\(name)")
@@ -26,22 +36,29 @@ struct NetworkPartitionTests {
             try? FileManager.default.removeItem(at: work)
         }
         let url = try await Self.runOffThePool([Self.script, "up", name, dataDirectory]).trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(url.hasPrefix("postgresql://postgres@10.213."))
         let goFile = work.appendingPathComponent("go").path
         let output = work.appendingPathComponent("probe.out").path
-        // One connection with a 5 s query timeout; one with the defaults (5 minutes, and the
-        // 15 s peer silence timeout: nothing sent is acknowledged).
-        let pid = try ChildProcess.spawn([Self.script, "exec", name, Self.probe, goFile, "limited=\(url)?query_timeout=5s", "defaults=\(url)"],
+        let pid = try ChildProcess.spawn([Self.script, "exec", name, Self.probe] + arguments(goFile, url),
                                          standardOutput: output, standardError: work.appendingPathComponent("probe.err").path)
-        try await Self.waitFor(output, toContain: "ready", within: .seconds(30))
+        try await Self.waitFor(output, toContain: "ready", within: readyWithin)
         _ = try await Self.runOffThePool([Self.script, "cut", name])
         _ = FileManager.default.createFile(atPath: goFile, contents: nil)
         let status = await withCheckedContinuation { continuation in
             Thread.detachNewThread { continuation.resume(returning: ChildProcess.waitForExit(pid)) }
         }
         _ = try? Self.run([Self.script, "heal", name])
-        #expect(status == 0)
-        let lines = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n").dropFirst()
+        return ProbeRun(url: url, status: status, output: try String(contentsOfFile: output, encoding: .utf8))
+    }
+
+    @Test func statementsSentIntoACutPathEndWithinTheirTimeouts() async throws {
+        // One connection with a 5 s query timeout; one with the defaults (5 minutes, and the
+        // 15 s peer silence timeout: nothing sent is acknowledged).
+        let run = try await Self.runProbeAcrossACut(readyWithin: .seconds(30)) { goFile, url in
+            [goFile, "limited=\(url)?query_timeout=5s", "defaults=\(url)"]
+        }
+        #expect(run.url.hasPrefix("postgresql://postgres@10.213."))
+        #expect(run.status == 0)
+        let lines = run.output.split(separator: "\n").dropFirst()
         var results: [String: (outcome: String, seconds: Double)] = [:]
         for line in lines {
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
@@ -57,31 +74,11 @@ struct NetworkPartitionTests {
     }
 
     @Test func aCopyWhoseServerStoppedReadingEndsAfterThePeerSilenceTimeoutWhenThePathIsCut() async throws {
-        let name = "pgk\(UInt16.random(in: 1000...9999))"
-        let dataDirectory = "/tmp/pgkit-partition-\(name)"
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("pgkit-partition-run-\(name)")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        defer {
-            _ = try? Self.run([Self.script, "down", name, dataDirectory])
-            try? FileManager.default.removeItem(atPath: dataDirectory)
-            try? FileManager.default.removeItem(at: work)
-        }
-        let url = try await Self.runOffThePool([Self.script, "up", name, dataDirectory]).trimmingCharacters(in: .whitespacesAndNewlines)
-        let goFile = work.appendingPathComponent("go").path
-        let output = work.appendingPathComponent("probe.out").path
         // The COPY waits for a lock with its window closed (probes answered), then nothing
         // answers at all: only the unanswered probes tell that the server is gone.
-        let pid = try ChildProcess.spawn([Self.script, "exec", name, Self.probe, "copy-cut", goFile, url],
-                                         standardOutput: output, standardError: work.appendingPathComponent("probe.err").path)
-        try await Self.waitFor(output, toContain: "ready", within: .seconds(60))
-        _ = try await Self.runOffThePool([Self.script, "cut", name])
-        _ = FileManager.default.createFile(atPath: goFile, contents: nil)
-        let status = await withCheckedContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(returning: ChildProcess.waitForExit(pid)) }
-        }
-        _ = try? Self.run([Self.script, "heal", name])
-        #expect(status == 0)
-        let line = try #require(try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n").last)
+        let run = try await Self.runProbeAcrossACut(readyWithin: .seconds(60)) { goFile, url in ["copy-cut", goFile, url] }
+        #expect(run.status == 0)
+        let line = try #require(run.output.split(separator: "\n").last)
         let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
         print("copy cut: \(object)")
         #expect(object["outcome"] as? String == "connectionLost")

@@ -41,21 +41,7 @@ final class PoolInstruments: Sendable {
 
     /// Runs an acquire inside a `pgkit.pool.acquire` span and times the wait.
     func measureAcquire<T>(isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> T) async throws -> T {
-        let start = ContinuousClock.now
-        defer { acquireTimer?.record(duration: ContinuousClock.now - start) }
-        guard let tracer else { return try await body() }
-        let span = tracer.startSpan("pgkit.pool.acquire", ofKind: .internal)
-        span.attributes = baseAttributes
-        defer { span.end() }
-        do {
-            return try await body()
-        } catch {
-            let traced = TracedError(error, includeMessage: false)
-            span.attributes["error.type"] = traced.type
-            span.recordError(traced)
-            span.setStatus(SpanStatus(code: .error, message: traced.description))
-            throw error
-        }
+        try await measureAcquire(isolation: isolation, endingAt: { _ in nil }, body)
     }
 
     /// `measureAcquire` for an acquire whose wait may have ended before `body` returned: at

@@ -56,8 +56,8 @@ extension PGPool {
     /// `acquire(queueing:)`, inside the acquire span and timer when the pool records them (the
     /// wait ends when the statement is sent for this task, or when a connection is lent to it).
     private func acquireForStatement(_ query: PGQuery, measured: Bool) async throws -> (Int, PGConnection, StatementAnswer?) {
-        guard measured, let poolInstruments else { return try await acquire(queueing: query) }
-        return try await poolInstruments.measureAcquire(endingAt: { $0.2?.sentAt }) {
+        guard measured, let instruments else { return try await acquire(queueing: query) }
+        return try await instruments.measureAcquire(endingAt: { $0.2?.sentAt }) {
             try await acquire(queueing: query, measuredByCaller: true)
         }
     }

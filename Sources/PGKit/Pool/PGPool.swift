@@ -17,10 +17,9 @@ public final class PGPool: Sendable {
     public let config: PGConfig
     public let configuration: PGPoolConfiguration
     let logger: Logger
-    /// Spans and metrics; nil when nothing records them (see `PGObservability`).
-    private let instruments: PoolInstruments?
-    /// The pool's acquire spans and timers, and its gauges, for `pool.query`'s own acquire.
-    var poolInstruments: PoolInstruments? { instruments }
+    /// Spans and metrics (acquire spans and timers, the gauges); nil when nothing records them
+    /// (see `PGObservability`).
+    let instruments: PoolInstruments?
     /// Spans and timers of the statements `pool.query` and `pool.execute` run, each opened in its
     /// caller's task (the exclusive path's inside `withConnection` are the connection's own).
     let statementInstruments: StatementInstruments?
