@@ -39,7 +39,8 @@ final class QueryCancellation: Sendable {
         /// The running job's limit, when it has one, and when its time is up.
         var limit: Duration?
         var deadline: ContinuousClock.Instant?
-        var cancelSent = false
+        /// When the deadline's cancel request went out, once it has.
+        var deadlineCancelSentAt: ContinuousClock.Instant?
         /// A cancel request is on its way; the next job waits for it.
         var cancelInFlight = false
         var cancelStartedAt: ContinuousClock.Instant?
@@ -82,10 +83,13 @@ final class QueryCancellation: Sendable {
         state = Mutex(initial)
     }
 
-    /// The time after the deadline, and after the cancel sent then, before the socket is shut:
-    /// half the limit, between 200 ms and 5 s.
+    /// How long the server has to answer the cancel sent at the deadline before the socket is
+    /// shut: half the limit, between 1 s and 5 s. Counted from when that cancel went out. A
+    /// loaded server takes hundreds of milliseconds to act on a cancel request (a new connection
+    /// the postmaster forks a process for); a shorter grace would close healthy connections on
+    /// exactly the machines that are already struggling.
     static func grace(for limit: Duration) -> Duration {
-        min(max(limit / 2, .milliseconds(200)), .seconds(5))
+        min(max(limit / 2, .seconds(1)), .seconds(5))
     }
 
     func makeJobID() -> UInt64 {
@@ -140,7 +144,7 @@ final class QueryCancellation: Sendable {
         state.runningJob = job
         state.limit = limit
         state.deadline = limit.map { .now + $0 }
-        state.cancelSent = false
+        state.deadlineCancelSentAt = nil
         state.silence?.reset()
     }
 
@@ -158,14 +162,14 @@ final class QueryCancellation: Sendable {
     /// now. Streams and COPY call it, so only a silent server times them out, never a long one.
     func touch() {
         state.withLock { state in
-            guard state.runningJob != nil, !state.cancelSent, let limit = state.limit else { return }
+            guard state.runningJob != nil, state.deadlineCancelSentAt == nil, let limit = state.limit else { return }
             state.deadline = .now + limit
         }
     }
 
     /// Called by `QueryDeadlineMonitor`: past the deadline, cancels the statement; if the server
-    /// still has not answered a grace period later, shuts the socket so libpq's wait ends, and
-    /// remembers that the statement timed out. A running job whose server has acknowledged
+    /// still has not answered a grace period after that cancel, shuts the socket so libpq's wait
+    /// ends, and remembers that the statement timed out. A running job whose server has acknowledged
     /// nothing sent for the silence limit has its socket shut too (`PeerSilence`). A statement
     /// its caller cancelled that still runs a second later gets the cancel request again. Never
     /// blocks beyond a lock held for a few instructions and one `getsockopt`.
@@ -189,11 +193,11 @@ final class QueryCancellation: Sendable {
                 }
             }
             guard let job = state.runningJob, let deadline = state.deadline, let limit = state.limit, now >= deadline else { return (nil, nil) }
-            if !state.cancelSent {
-                state.cancelSent = true
+            guard let cancelSentAt = state.deadlineCancelSentAt else {
+                state.deadlineCancelSentAt = now
                 return (job, nil)
             }
-            if now >= deadline + Self.grace(for: limit), !state.timedOut.contains(job) {
+            if now >= cancelSentAt + Self.grace(for: limit), !state.timedOut.contains(job) {
                 state.timedOut.insert(job)
                 state.socketShut = true
                 if !state.socketClosing { _ = shutdown(socket, Int32(SHUT_RDWR)) }
