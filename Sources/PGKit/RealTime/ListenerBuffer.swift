@@ -10,6 +10,8 @@ struct ListenerBuffer {
     private var events = FIFOQueue<PGListenerEvent>()
     private var notificationCount = 0
     private var dropped = 0
+    /// Every notification dropped so far, including those already reported.
+    private(set) var droppedInAll = 0
 
     init(capacity: Int) {
         self.capacity = max(1, capacity)
@@ -22,6 +24,7 @@ struct ListenerBuffer {
     mutating func push(_ notification: PGNotification) -> Bool {
         guard notificationCount < capacity else {
             dropped += 1
+            droppedInAll += 1
             return false
         }
         flushDropped()

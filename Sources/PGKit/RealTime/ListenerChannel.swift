@@ -22,6 +22,9 @@ final class ListenerChannel: Sendable {
         deliver { buffer in for notification in notifications { buffer.push(notification) } }
     }
 
+    /// Every notification dropped so far because the consumer was behind.
+    var droppedInAll: Int { state.withLock { $0.buffer.droppedInAll } }
+
     /// Queues a gap.
     func push(gap: PGListenerGap) {
         deliver { $0.push(gap: gap) }

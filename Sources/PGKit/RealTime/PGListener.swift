@@ -96,6 +96,10 @@ public final class PGListener: AsyncSequence, Sendable {
     /// How many times the connection was lost and reopened.
     public var reconnections: Int { state.withLock { $0.reconnections } }
 
+    /// How many notifications were dropped since the listener started because its consumer was
+    /// behind (each also reported in a `.bufferFull` event): a number to watch in production.
+    public var droppedNotifications: Int { events.droppedInAll }
+
     /// Listens to `channel` too. Returns once the server listens (or, while the connection is
     /// down, once recorded: reconnecting listens to it).
     public func listen(_ channel: String) async throws {

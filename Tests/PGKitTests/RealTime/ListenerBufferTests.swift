@@ -25,6 +25,9 @@ import Testing
         while let event = buffer.pop() { seen.append(Self.describe(event)) }
         #expect(seen == ["2", "3", "dropped 2", "6"])
         #expect(buffer.isEmpty)
+        #expect(buffer.droppedInAll == 2, "the running total outlives the report")
+        for number in 7...12 { buffer.push(Self.note(number)) }
+        #expect(buffer.droppedInAll == 5)
     }
 
     @Test func droppedNotificationsAreReportedEvenWhenNothingFollowsThem() {
