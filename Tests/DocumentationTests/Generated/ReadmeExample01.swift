@@ -1,4 +1,4 @@
-// Generated from README.md (Swift example 1, line 222) by DocumentationTests.
+// Generated from README.md (Swift example 1, line 224) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Repositories

@@ -1,4 +1,4 @@
-// Generated from README.md (Swift example 2, line 299) by DocumentationTests.
+// Generated from README.md (Swift example 2, line 301) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Foundation

@@ -1,4 +1,4 @@
-// Generated from README.md (Swift example 3, line 383) by DocumentationTests.
+// Generated from README.md (Swift example 3, line 385) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Foundation

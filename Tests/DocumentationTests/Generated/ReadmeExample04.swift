@@ -1,4 +1,4 @@
-// Generated from README.md (Swift example 4, line 428) by DocumentationTests.
+// Generated from README.md (Swift example 4, line 430) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Foundation

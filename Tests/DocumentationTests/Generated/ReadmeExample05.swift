@@ -1,4 +1,4 @@
-// Generated from README.md (Swift example 5, line 457) by DocumentationTests.
+// Generated from README.md (Swift example 5, line 459) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Foundation
