@@ -52,7 +52,7 @@ final class ConnectionThread: @unchecked Sendable {
         }
     }
 
-    private let state = Mutex(State())
+    private let state = StateLock(State())
     /// A pipe whose read end the thread polls along with the socket; a byte written wakes it.
     private let wakeReader: Int32
     private let wakeWriter: Int32

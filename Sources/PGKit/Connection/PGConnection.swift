@@ -26,7 +26,7 @@ public final class PGConnection: Sendable {
     private let thread: ConnectionThread
     private let session: LibPQSession
     private let cancellation: QueryCancellation
-    private let state = Mutex(State())
+    private let state = StateLock(State())
     /// Spans and metrics; nil when nothing records them (see `PGObservability`).
     let instruments: StatementInstruments?
 

@@ -65,7 +65,7 @@ final class QueryCancellation: Sendable {
     /// is sent again (the first may have reached the server before the statement did).
     static let cancelRepeatInterval: Duration = .seconds(1)
 
-    private let state: Mutex<State>
+    private let state: StateLock<State>
     /// The per-statement limit (`PGConfig.queryTimeout`), and the socket to shut when the
     /// server does not answer a cancel.
     let timeout: Duration?
@@ -80,7 +80,7 @@ final class QueryCancellation: Sendable {
         if socket >= 0, let silenceLimit, TCPAcknowledgementSample.read(socket: socket) != nil {
             initial.silence = PeerSilence(limit: silenceLimit)
         }
-        state = Mutex(initial)
+        state = StateLock(initial)
     }
 
     /// How long the server has to answer the cancel sent at the deadline before the socket is

@@ -38,7 +38,7 @@ final class StatementLane: Sendable {
         var holdSending = false
     }
 
-    private let state = Mutex(State())
+    private let state = StateLock(State())
     /// Sends a cancel request for the statement the server runs now (the connection's).
     private let requestCancel: @Sendable () -> Void
     /// A pipe the loop polls along with the socket, so new statements wake it.

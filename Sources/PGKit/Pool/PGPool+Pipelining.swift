@@ -154,7 +154,7 @@ extension PGPool {
 /// to themselves.
 final class SessionEffectsCache: Sendable {
     static let shared = SessionEffectsCache()
-    private let known = Mutex<[String: Bool]>([:])
+    private let known = StateLock<[String: Bool]>([:])
     private static let shareable: Set<String> = ["select", "insert", "update", "delete", "with", "values", "table", "merge"]
 
     func mayShareConnection(_ sql: String) -> Bool {

@@ -79,7 +79,7 @@ public final class PGPool: Sendable {
         }
     }
 
-    private let state: Mutex<State>
+    private let state: StateLock<State>
     /// Whether statement lanes should ask the pool (under its lock) if they may stop: set,
     /// under the lock, whenever a caller starts waiting for a connection of its own or the pool
     /// shuts down, and cleared by a lane that found neither under the lock. While it is false
@@ -94,7 +94,7 @@ public final class PGPool: Sendable {
     let statementsSentForWaiters = Atomic<Int>(0)
 
     /// Runs `body` with the pool's state locked (for the pipelining extension).
-    func withState<T: Sendable>(_ body: (inout sending State) -> sending T) -> T { state.withLock(body) }
+    func withState<T: Sendable>(_ body: (inout State) -> T) -> T { state.withLock(body) }
 
     /// Takes back a connection a statement lane was using.
     func releaseFromLane(_ id: Int, _ connection: PGConnection) async { await release(id, connection) }
@@ -119,7 +119,7 @@ public final class PGPool: Sendable {
         self.logger = logger
         instruments = PoolInstruments.make(for: config)
         statementInstruments = StatementInstruments.make(for: config)
-        state = Mutex(State(machine: PoolStateMachine(limits: .init(
+        state = StateLock(State(machine: PoolStateMachine(limits: .init(
             minimum: configuration.minConnections, maximum: configuration.maxConnections,
             idleTimeout: configuration.idleTimeout, maxLifetime: configuration.maxLifetime))))
         let interval = min(configuration.idleTimeout ?? .seconds(60), configuration.maxLifetime ?? .seconds(60), .seconds(10))
