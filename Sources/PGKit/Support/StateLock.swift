@@ -8,9 +8,10 @@ import Foundation
 /// running, so the spin only burns the core it needs. glibc's default mutex tries once and
 /// then sleeps (and wakes one waiter on unlock), which costs less wherever threads outnumber
 /// cores and no more elsewhere: a critical section here is a few hundred nanoseconds.
-final class StateLock<State>: @unchecked Sendable {
-    // Safety: `state` is read and written only inside `withLock`, under `mutex`; the mutex
-    // lives in memory of its own, so its address never changes.
+final class StateLock<State: Sendable>: @unchecked Sendable {
+    // Safety: `state` is read and written only inside `withLock`, under `mutex` (the mutex
+    // lives in memory of its own, so its address never changes), and it is `Sendable`, so
+    // whatever a caller takes out of it may cross threads.
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private var state: State
 
