@@ -54,14 +54,10 @@ public enum TestDatabase {
             if !exists {
                 try await admin.executeScript("CREATE DATABASE \(templateName)")
                 do {
-                    let template = try await PGConnection.connect(server.withDatabase(templateName))
-                    do {
+                    // Closed before use either way: a template must have no sessions.
+                    try await PGConnection.withConnection(server.withDatabase(templateName)) { template in
                         try await template.executeScript("CREATE EXTENSION IF NOT EXISTS vector; CREATE EXTENSION IF NOT EXISTS citext")
-                    } catch {
-                        await template.close()  // closed before use: a template must have no sessions
-                        throw error
                     }
-                    await template.close()
                 } catch {
                     // A template without its extensions must not be found by the next run
                     // (pgvector installed meanwhile): it is made again then.

@@ -108,13 +108,17 @@ import Testing
         await pool.shutdown()
     }
 
+    /// How many statements of the pool's application that start with `prefix` the server runs now.
+    func running(_ prefix: String, application: String, on admin: PGConnection) async throws -> Int? {
+        try await admin.query("SELECT count(*) FROM pg_stat_activity WHERE application_name = \(application) AND state = 'active' AND starts_with(query, \(prefix))").scalar(Int.self)
+    }
+
     /// Waits until the server runs a statement of the pool's application that starts with `prefix`.
     func waitUntilRunning(_ prefix: String, application: String) async throws {
         let admin = try await Self.database.connect()
         defer { Task { await admin.close() } }
         for _ in 0..<200 {
-            let running = try await admin.query("SELECT count(*) FROM pg_stat_activity WHERE application_name = \(application) AND state = 'active' AND starts_with(query, \(prefix))").scalar(Int.self)
-            if running == 1 { return }
+            if try await running(prefix, application: application, on: admin) == 1 { return }
             try await Task.sleep(for: .milliseconds(50))
         }
         Issue.record("\(prefix) never ran")
@@ -155,7 +159,7 @@ import Testing
             // Answered without the server, before the sleep ended, as the server itself tells
             // (no clock of ours to race a loaded machine): the sleep still runs there.
             let admin = try await Self.database.connect()
-            let stillSleeping = try await admin.query("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pgkit-lanes-cancel-shared' AND state = 'active' AND starts_with(query, 'SELECT pg_sleep(15)')").scalar(Int.self)
+            let stillSleeping = try await running("SELECT pg_sleep(15)", application: "pgkit-lanes-cancel-shared", on: admin)
             await admin.close()
             #expect(stillSleeping == 1, "the caller was answered only after the 15 s sleep ended")
         }
