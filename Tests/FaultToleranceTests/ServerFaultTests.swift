@@ -151,4 +151,52 @@ import Testing
             await pool.shutdown()
         }
     }
+
+    @Test func aBackendSlowToActOnTheTimeoutsCancelStillAnswersItWithinTheGrace() async throws {
+        // The query timeout's cancel gets at least 1 s to be answered, counted from when it was
+        // sent (README, Guarantees). A backend stopped (SIGSTOP) from before its 500 ms deadline
+        // until 1.2 s after the statement started acts on that cancel only then: the caller gets
+        // the server's own queryCanceled and the connection stays. (With the grace of 200 ms
+        // from the deadline this replaced, the socket was shut by 1 s: `.timedOut`.)
+        try await ServerFaultTests.withCluster { _, config in
+            var limited = config
+            limited.queryTimeout = .milliseconds(500)
+            let admin = try await PGConnection.connect(config)
+            // A loaded machine can spoil the setup (the sleep not running before the deadline,
+            // the resume late): then it is tried again, and only a proper run is judged.
+            for attempt in 1...3 {
+                let conn = try await PGConnection.connect(limited)
+                let pid = try #require(try await conn.query("SELECT pg_backend_pid()").scalar(Int32.self))
+                let started = ContinuousClock.now
+                let sleeper = Task { try await conn.query("SELECT pg_sleep(30)") }
+                var running = false
+                while !running, ContinuousClock.now - started < .milliseconds(400) {
+                    running = try await admin.query("SELECT count(*) FROM pg_stat_activity WHERE pid = \(pid) AND state = 'active'").scalar(Int.self) == 1
+                }
+                kill(pid_t(pid), SIGSTOP)
+                let stoppedInTime = running && ContinuousClock.now - started < .milliseconds(450)
+                // Resumed from a thread of its own, so a busy cooperative pool cannot delay it.
+                let resumedAt = await withCheckedContinuation { (continuation: CheckedContinuation<Duration, Never>) in
+                    Thread.detachNewThread {
+                        let wait = started + .milliseconds(1200) - ContinuousClock.now
+                        if wait > .zero { Thread.sleep(forTimeInterval: Double(wait.components.attoseconds) / 1e18 + Double(wait.components.seconds)) }
+                        kill(pid_t(pid), SIGCONT)
+                        continuation.resume(returning: ContinuousClock.now - started)
+                    }
+                }
+                let outcome: PGError?
+                do { _ = try await sleeper.value; outcome = nil } catch let error as PGError { outcome = error }
+                guard stoppedInTime, resumedAt < .milliseconds(1450) else {
+                    await conn.close()
+                    if attempt == 3 { Issue.record("the machine was too busy to stop the backend in time three times") }
+                    continue
+                }
+                #expect(outcome?.sqlState == .queryCanceled, "the server's answer, resumed \(resumedAt) after the start: \(String(describing: outcome))")
+                #expect(try await conn.query("SELECT 1").scalar(Int.self) == 1, "the connection stays")
+                await conn.close()
+                break
+            }
+            await admin.close()
+        }
+    }
 }
