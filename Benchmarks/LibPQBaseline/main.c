@@ -367,13 +367,14 @@ static void w6(const char *conninfo) {
 static void w3(const char *conninfo) {
     PGconn *conn = PQconnectdb(conninfo);
     if (PQstatus(conn) != CONNECTION_OK) die(conn, "connect");
-    double rates[5];
+    double rates[5], decode_ns[5];
     message_row *rows = malloc(sizeof(message_row) * 100000);
     for (int round = 0; round < 5; round++) {
         double start = now_seconds();
         PGresult *res = PQexecParams(conn, "SELECT id, session_id, role, content, created_at FROM bench_messages", 0, NULL, NULL, NULL, NULL, 1);
         check(conn, res, PGRES_TUPLES_OK, "W3 query");
         int n = PQntuples(res);
+        double decode_start = now_seconds();
         for (int i = 0; i < n; i++) {
             message_row *r = &rows[i];
             memcpy(r->id, PQgetvalue(res, i, 0), 16);
@@ -384,10 +385,12 @@ static void w3(const char *conninfo) {
             memcpy(r->content, PQgetvalue(res, i, 3), len < 255 ? len : 255); r->content[len < 255 ? len : 255] = 0;
             r->created_at = (int64_t)be64(PQgetvalue(res, i, 4));
         }
+        decode_ns[round] = (now_seconds() - decode_start) * 1e9 / n;
         PQclear(res);
         rates[round] = n / (now_seconds() - start);
     }
-    printf("{\"impl\": \"%s\", \"workload\": \"W3\", \"rows_per_s\": %.1f}\n", IMPL, median(rates, 5));
+    printf("{\"impl\": \"%s\", \"workload\": \"W3\", \"rows_per_s\": %.1f, \"decode_ns_per_row\": %.1f}\n",
+           IMPL, median(rates, 5), median(decode_ns, 5));
     free(rows);
     PQfinish(conn);
 }
