@@ -4,11 +4,12 @@ import CLibPQ
 ///
 /// A `PGresult` is immutable once libpq hands it over, and libpq documents it as safe to read
 /// from any thread, which is what makes this class `Sendable`.
+@usableFromInline
 final class PGResultStorage: @unchecked Sendable {
     let handle: OpaquePointer
     let rowCount: Int
-    let columnCount: Int
-    let context: PGDecodingContext
+    @usableFromInline let columnCount: Int
+    @usableFromInline let context: PGDecodingContext
     let metadata: PGResultMetadata
 
     /// `metadata`, when given, is reused (a prepared statement's columns never change).
@@ -39,6 +40,15 @@ final class PGResultStorage: @unchecked Sendable {
     @inline(__always)
     func isNull(row: Int, column: Int) -> Bool {
         PQgetisnull(handle, Int32(row), Int32(column)) == 1
+    }
+
+    /// The type OID of `column` and the value at `row`, `column` (nil for NULL): everything
+    /// decoding a value reads from libpq, in one call.
+    @usableFromInline
+    func value(row: Int, column: Int) -> (oid: UInt32, bytes: UnsafeRawBufferPointer?) {
+        let oid = metadata.typeOIDs[column]
+        if PQgetisnull(handle, Int32(row), Int32(column)) == 1 { return (oid, nil) }
+        return (oid, bytes(row: row, column: column))
     }
 
     @inline(__always)

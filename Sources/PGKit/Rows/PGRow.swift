@@ -11,10 +11,10 @@
 /// let message = try Message(row: row.suffix(from: Session.columnNames.count))
 /// ```
 public struct PGRow: Sendable {
-    let storage: PGResultStorage
-    let index: Int
+    @usableFromInline let storage: PGResultStorage
+    @usableFromInline let index: Int
     /// The result column this row's column 0 is (0 except in a `suffix(from:)`).
-    let firstColumn: Int
+    @usableFromInline let firstColumn: Int
 
     init(storage: PGResultStorage, index: Int) {
         self.storage = storage
@@ -55,26 +55,40 @@ public struct PGRow: Sendable {
     func bytes(at column: Int) -> UnsafeRawBufferPointer { storage.bytes(row: index, column: firstColumn + column) }
 
     /// The value at `column` (0-based) as `T`.
+    @inlinable
     public func decode<T: PGDecodable>(_ type: T.Type, at column: Int) throws(PGError) -> T {
         try decodeValue(type, at: column)
     }
 
+    // The decoding path is inlinable so that an app's call specializes it for its own types
+    // (direct calls to each type's decoder instead of generic dispatch per value); what it
+    // reads from libpq stays behind `PGResultStorage.value(row:column:)`.
+    @inlinable
     func decodeValue<T: PGDecodable>(_ type: T.Type, at column: Int) throws(PGError) -> T {
-        guard column >= 0, column < columnCount else {
-            throw PGError(.decodingFailed, "column index \(column) is out of range (the row has \(columnCount) columns)")
-        }
+        guard column >= 0, column < storage.columnCount - firstColumn else { throw outOfRange(column) }
         let position = firstColumn + column
-        let oid = storage.typeOID(at: position)
+        let (oid, value) = storage.value(row: index, column: position)
         do {
-            if storage.isNull(row: index, column: position) { return try T(pgNull: oid) }
-            var buffer = PGReadBuffer(storage.bytes(row: index, column: position))
+            guard let value else { return try T(pgNull: oid) }
+            var buffer = PGReadBuffer(value)
             return try T(pgBytes: &buffer, type: oid, context: storage.context)
         } catch {
-            var enriched = error
-            enriched.column = storage.columns[position].name
-            enriched.message = "column \"\(storage.columns[position].name)\": \(error.message)"
-            throw enriched
+            throw naming(error, position)
         }
+    }
+
+    @usableFromInline
+    func outOfRange(_ column: Int) -> PGError {
+        PGError(.decodingFailed, "column index \(column) is out of range (the row has \(columnCount) columns)")
+    }
+
+    /// `error` with the name of the result column it came from.
+    @usableFromInline
+    func naming(_ error: PGError, _ position: Int) -> PGError {
+        var enriched = error
+        enriched.column = storage.columns[position].name
+        enriched.message = "column \"\(storage.columns[position].name)\": \(error.message)"
+        return enriched
     }
 
     /// The value in the column named `column` as `T`.
@@ -86,17 +100,22 @@ public struct PGRow: Sendable {
     }
 
     /// The whole row as a tuple, one element per column in order.
+    @inlinable
     public func decode<each T: PGDecodable>(_ types: (repeat each T).Type) throws(PGError) -> (repeat each T) {
         var count = 0
         for _ in repeat (each T).self { count += 1 }
-        guard count == columnCount else {
-            throw PGError(.decodingFailed, "cannot decode \(columnCount) columns into a tuple of \(count)")
-        }
+        guard count == storage.columnCount - firstColumn else { throw columnCountMismatch(count) }
         var column = 0
         return (repeat try decodeNext((each T).self, &column))
     }
 
-    private func decodeNext<U: PGDecodable>(_ type: U.Type, _ column: inout Int) throws(PGError) -> U {
+    @usableFromInline
+    func columnCountMismatch(_ count: Int) -> PGError {
+        PGError(.decodingFailed, "cannot decode \(columnCount) columns into a tuple of \(count)")
+    }
+
+    @inlinable
+    func decodeNext<U: PGDecodable>(_ type: U.Type, _ column: inout Int) throws(PGError) -> U {
         defer { column += 1 }
         return try decodeValue(type, at: column)
     }
