@@ -7,10 +7,14 @@ extension UUID: PGCodable {
     }
     public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: borrowing PGDecodingContext) throws(PGError) {
         if type != 2950 { try context.expect(type, is: .uuid, for: UUID.self) }
-        let raw = try buffer.readSlice(16)
-        try buffer.expectEnd("uuid")
-        var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &value) { $0.copyMemory(from: raw) }
-        self = UUID(uuid: value)
+        guard buffer.readableBytes == 16 else {
+            _ = try buffer.readSlice(16)
+            try buffer.expectEnd("uuid")
+            throw PGError(.decodingFailed, "a uuid value is 16 bytes")  // one of the two threw
+        }
+        // The 16 bytes as they are (a uuid's wire form is its byte order), in two loads.
+        let raw = buffer.readRemaining()
+        let value = (raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        self = UUID(uuid: unsafeBitCast(value, to: uuid_t.self))
     }
 }
