@@ -1,15 +1,29 @@
+import Foundation
+
 /// UTF-8 validation for text read from the server, without the generic machinery behind
 /// `String(validating:as:)` (whose runtime metadata lookups cost more than the check itself on
 /// short values). Follows the well-formed sequences of Unicode's Table 3-7: no overlong forms,
 /// no surrogates, nothing past U+10FFFF.
 enum UTF8Validation {
     /// The bytes as a `String`, or nil when they are not well-formed UTF-8.
+    ///
+    /// The standard library validates what it is given (replacing each ill-formed part with
+    /// U+FFFD), so the bytes are checked once, by it: a string whose bytes are the input's
+    /// again was well-formed (a repaired one always differs, since U+FFFD's own bytes are
+    /// well-formed), and comparing them costs less than validating twice.
     static func string(_ bytes: UnsafeRawBufferPointer) -> String? {
-        guard isWellFormed(bytes) else { return nil }
-        return String(unsafeUninitializedCapacity: bytes.count) { target in
-            guard let source = bytes.baseAddress, let destination = target.baseAddress, !bytes.isEmpty else { return 0 }
-            UnsafeMutableRawPointer(destination).copyMemory(from: source, byteCount: bytes.count)
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return "" }
+        let text = String(unsafeUninitializedCapacity: bytes.count) { target in
+            UnsafeMutableRawPointer(target.baseAddress!).copyMemory(from: source, byteCount: bytes.count)
             return bytes.count
+        }
+        let unchanged = text.utf8.withContiguousStorageIfAvailable { stored in
+            stored.count == bytes.count && memcmp(stored.baseAddress!, source, bytes.count) == 0
+        }
+        switch unchanged {
+        case true?: return text
+        case false?: return nil
+        case nil: return isWellFormed(bytes) ? text : nil
         }
     }
 
