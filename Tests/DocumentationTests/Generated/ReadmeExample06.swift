@@ -1,4 +1,4 @@
-// Generated from README.md (Swift example 6, line 478) by DocumentationTests.
+// Generated from README.md (Swift example 6, line 480) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Foundation

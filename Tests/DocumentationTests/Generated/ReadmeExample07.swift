@@ -1,4 +1,4 @@
-// Generated from README.md (Swift example 7, line 490) by DocumentationTests.
+// Generated from README.md (Swift example 7, line 492) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Foundation
