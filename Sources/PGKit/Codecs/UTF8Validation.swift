@@ -2,8 +2,9 @@ import Foundation
 
 /// UTF-8 validation for text read from the server, without the generic machinery behind
 /// `String(validating:as:)` (whose runtime metadata lookups cost more than the check itself on
-/// short values). Follows the well-formed sequences of Unicode's Table 3-7: no overlong forms,
-/// no surrogates, nothing past U+10FFFF.
+/// short values). `string` lets the standard library's `String` initializer do the check;
+/// `isWellFormed` is PGKit's own, after Unicode's Table 3-7 (no overlong forms, no surrogates,
+/// nothing past U+10FFFF), for a string whose bytes cannot be read back in place.
 enum UTF8Validation {
     /// The bytes as a `String`, or nil when they are not well-formed UTF-8.
     ///

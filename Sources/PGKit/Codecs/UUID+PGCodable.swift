@@ -7,11 +7,9 @@ extension UUID: PGCodable {
     }
     public init(pgBytes buffer: inout PGReadBuffer, type: UInt32, context: borrowing PGDecodingContext) throws(PGError) {
         if type != 2950 { try context.expect(type, is: .uuid, for: UUID.self) }
-        guard buffer.readableBytes == 16 else {
-            _ = try buffer.readSlice(16)
-            try buffer.expectEnd("uuid")
-            throw PGError(.decodingFailed, "a uuid value is 16 bytes")  // one of the two threw
-        }
+        let count = buffer.readableBytes
+        guard count >= 16 else { throw PGError(.decodingFailed, "expected 16 more bytes, found \(count)") }
+        guard count == 16 else { throw PGError(.decodingFailed, "\(count - 16) unexpected trailing bytes in uuid value") }
         // The 16 bytes as they are (a uuid's wire form is its byte order), in two loads.
         let raw = buffer.readRemaining()
         let value = (raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))

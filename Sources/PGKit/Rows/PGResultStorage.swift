@@ -31,10 +31,6 @@ final class PGResultStorage: @unchecked Sendable {
 
     var columns: [PGColumn] { metadata.columns }
 
-    /// The type OID of `column`, read for every value decoded.
-    @inline(__always)
-    func typeOID(at column: Int) -> UInt32 { metadata.typeOIDs[column] }
-
     func columnIndex(named name: String) -> Int? { metadata.indexByName[name] }
 
     @inline(__always)

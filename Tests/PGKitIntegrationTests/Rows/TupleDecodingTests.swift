@@ -4,8 +4,9 @@ import PGKitTestSupport
 import Testing
 
 /// `row.decode((A, B, ...).self)` for 2 to 12 columns goes through fixed-arity overloads (they
-/// specialize in the caller's module); more columns through the variadic one. Both must give
-/// the same values and the same errors, in a whole row and in a join's `suffix(from:)`.
+/// specialize in the caller's module; Swift ranks them above the variadic one, which these
+/// calls cannot show by themselves); more columns through the variadic one. Both must give the
+/// same values and the same errors, in a whole row and in a join's `suffix(from:)`.
 @Suite struct TupleDecodingTests {
     static let database = SuiteDatabase("tuple_decoding")
 
@@ -60,6 +61,21 @@ import Testing
         }
     }
 
+    @Test func aWholeResultDecodesThroughTheSameOverloads() async throws {
+        try await Self.database.withConnection { conn throws in
+            let rows = try await conn.query("SELECT n, 'row ' || n, n % 2 = 0 FROM generate_series(1::int8, 50) AS n")
+            let decoded = try rows.decode((Int64, String, Bool).self)
+            #expect(decoded.count == 50)
+            for (index, (n, text, even)) in decoded.enumerated() {
+                #expect(n == Int64(index + 1) && text == "row \(index + 1)" && even == ((index + 1) % 2 == 0))
+            }
+            let wide = try await conn.query(PGQuery(Self.select(11), parameters: []))
+            let all = try wide.decode((Int64, String, Int32, Bool, Double, UUID, Date, String?, [Int64], Data, Decimal, String).self)
+            #expect(all.count == 1 && all[0].0 == 11 && all[0].11 == "ünïcode 11")
+            #expect(throws: PGError.self) { try rows.decode((Int64, String).self) }
+        }
+    }
+
     @Test func aTupleOfTheWrongSizeOrTypeFailsAsTheVariadicDecodeFails() async throws {
         try await Self.database.withConnection { conn throws in
             let row = try #require(try await conn.query(PGQuery(Self.select(3), parameters: [])).first)
@@ -76,8 +92,13 @@ import Testing
             // The NULL in column 7 (n = 3) into a String, not String?: the column is named.
             let null = message { _ = try row.decode((Int64, String, Int32, Bool, Double, UUID, Date, String, [Int64], Data, Decimal, String).self) }
             let nullReference = message { _ = try variadic(row, (Int64, String, Int32, Bool, Double, UUID, Date, String, [Int64], Data, Decimal, String).self) }
-            #expect(null != nil)
+            #expect(null?.hasPrefix("column \"case\": ") == true, "\(null ?? "no error")")
             #expect(null == nullReference)
+            do {
+                _ = try row.decode((Int64, String, Int32, Bool, Double, UUID, Date, String, [Int64], Data, Decimal, String).self)
+            } catch {
+                #expect((error as? PGError)?.column == "case")
+            }
             let twoOfThree = message { _ = try row.suffix(from: 9).decode((Data, Decimal).self) }
             #expect(twoOfThree == "cannot decode 3 columns into a tuple of 2")
         }
