@@ -29,9 +29,15 @@ public struct PGQueryResult: RandomAccessCollection, Sendable {
 
     /// Every row decoded as a tuple.
     public func decode<each T: PGDecodable>(_ types: (repeat each T).Type) throws(PGError) -> [(repeat each T)] {
-        var rows: [(repeat each T)] = []
+        try decodeRows { row throws(PGError) in try row.decode(types) }
+    }
+
+    /// Every row through `decodeRow`, in order (the tuple overloads share it).
+    @inlinable
+    func decodeRows<Row>(_ decodeRow: (PGRow) throws(PGError) -> Row) throws(PGError) -> [Row] {
+        var rows: [Row] = []
         rows.reserveCapacity(count)
-        for row in self { rows.append(try row.decode(types)) }
+        for row in self { rows.append(try decodeRow(row)) }
         return rows
     }
 

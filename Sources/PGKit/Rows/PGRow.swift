@@ -32,6 +32,7 @@ public struct PGRow: Sendable {
     public var columns: [PGColumn] { firstColumn == 0 ? storage.columns : Array(storage.columns[firstColumn...]) }
 
     /// The number of columns of this row.
+    @inlinable
     public var columnCount: Int { storage.columnCount - firstColumn }
 
     /// The same row from `column` on: its column 0 is this row's `column`. For decoding one
@@ -65,7 +66,7 @@ public struct PGRow: Sendable {
     // reads from libpq stays behind `PGResultStorage.value(row:column:)`.
     @inlinable
     func decodeValue<T: PGDecodable>(_ type: T.Type, at column: Int) throws(PGError) -> T {
-        guard column >= 0, column < storage.columnCount - firstColumn else { throw outOfRange(column) }
+        guard column >= 0, column < columnCount else { throw outOfRange(column) }
         let position = firstColumn + column
         let (oid, value) = storage.value(row: index, column: position)
         do {
@@ -104,7 +105,7 @@ public struct PGRow: Sendable {
     public func decode<each T: PGDecodable>(_ types: (repeat each T).Type) throws(PGError) -> (repeat each T) {
         var count = 0
         for _ in repeat (each T).self { count += 1 }
-        guard count == storage.columnCount - firstColumn else { throw columnCountMismatch(count) }
+        guard count == columnCount else { throw columnCountMismatch(count) }
         var column = 0
         return (repeat try decodeNext((each T).self, &column))
     }
