@@ -28,6 +28,15 @@
 // then a point select: {"cancelled": "<outcome>", "cancelled_seconds": ..., "timed_out": ...,
 // "timed_out_seconds": ..., "after": 42}.
 //
+//   pgkit-fault-probe pool-alone URL STATEMENTS
+//
+// One task runs STATEMENTS statements one after another through a pool of one connection
+// (point selects, every tenth dividing by zero, then ten 1.2 MB values), then, three times, has its
+// backend terminated while the connection is idle and runs one more: {"statements": ..., "switches":
+// <the process's voluntary context switches over the point selects>, "wrong": <answers not its
+// own>, "errors_right": <divisions by zero reported as such>, "large_right": ..., "replaced":
+// "ok" or how the statement after the termination failed}.
+//
 //   pgkit-fault-probe copy-cut GO_FILE URL
 //
 // Holds key 1 of a new table in an open transaction on one connection and starts a COPY of
@@ -51,6 +60,9 @@ enum FaultProbe {
         }
         if arguments.first == "spin-cancel", arguments.count == 2 {
             await spinCancel(url: arguments.dropFirst().first!)
+        }
+        if arguments.first == "pool-alone", arguments.count == 3, let statements = Int(arguments.last!) {
+            await poolAlone(url: arguments.dropFirst().first!, statements: statements)
         }
         if arguments.first == "copy-cut", arguments.count == 3 {
             await copyCut(goFile: arguments.dropFirst().first!, url: arguments.last!)
@@ -173,6 +185,74 @@ enum FaultProbe {
             emit("spin-cancel failed: \(error)")
             exit(1)
         }
+    }
+
+    /// The `pool-alone` mode: a task alone in its process reads its statements' quick replies
+    /// itself; each answer is its own; the idle connection is still watched.
+    static func poolAlone(url: String, statements: Int) async -> Never {
+        // Off the main actor, as a server's request handlers run.
+        let outcome = await Task.detached { () async -> String in
+            do {
+                let pool = PGPool(config: try PGConfig(url), configuration: .init(maxConnections: 1))
+                for _ in 0..<3 {
+                    _ = try await pool.query("SELECT \(Int64(0))::int8 + 1, 1 / \(Int64(1))::int8")
+                    _ = try await pool.query("SELECT pg_backend_pid()")
+                }
+                var wrong = 0, errorsRight = 0
+                let before = processVoluntarySwitches()
+                for step in 0..<statements {
+                    let divisor = Int64(step % 10 == 9 ? 0 : 1)
+                    do {
+                        let (sum, quotient) = try await pool.query("SELECT \(Int64(step))::int8 + 1, 1 / \(divisor)::int8").first!.decode((Int64, Int64).self)
+                        if sum != Int64(step) + 1 || quotient != 1 || divisor == 0 { wrong += 1 }
+                    } catch let error as PGError where error.sqlState?.rawValue == "22012" && divisor == 0 {
+                        errorsRight += 1
+                    }
+                }
+                let switches = processVoluntarySwitches() - before
+                var largeRight = 0
+                for step in 0..<10 {
+                    let value = try await pool.query("SELECT repeat('ab', 600000) || \(Int64(step))::text").scalar(String.self)
+                    if value == String(repeating: "ab", count: 600_000) + "\(step)" { largeRight += 1 }
+                }
+                // Terminated while idle: the pool must notice before it lends the connection.
+                // Three times: a few quick ones in a row first (the connection's thread then
+                // usually sleeps without watching the socket, the task reading each reply, and
+                // asking costs a peek), then the backend is terminated while idle.
+                var replaced = "ok"
+                for _ in 0..<3 where replaced == "ok" {
+                    for step in 0..<5 { _ = try await pool.query("SELECT \(Int64(step))::int8 + 1, 1 / \(Int64(1))::int8") }
+                    let pid = try await pool.query("SELECT pg_backend_pid()").scalar(Int32.self)!
+                    for step in 0..<5 { _ = try await pool.query("SELECT \(Int64(step))::int8 + 1, 1 / \(Int64(1))::int8") }
+                    let admin = try await PGConnection.connect(try PGConfig(url))
+                    _ = try await admin.query("SELECT pg_terminate_backend(\(pid))")
+                    for _ in 0..<250 where try await admin.query("SELECT 1 FROM pg_stat_activity WHERE pid = \(pid)").count > 0 {
+                        try await Task.sleep(for: .milliseconds(20))
+                    }
+                    try await Task.sleep(for: .milliseconds(100))
+                    await admin.close()
+                    do {
+                        let next = try await pool.query("SELECT pg_backend_pid()").scalar(Int32.self)!
+                        if next == pid { replaced = "same backend" }
+                    } catch let error as PGError {
+                        replaced = "\(error.kind): \(error.message)"
+                    }
+                }
+                await pool.shutdown()
+                return "{\"statements\": \(statements), \"switches\": \(switches), \"wrong\": \(wrong), \"errors_right\": \(errorsRight), \"large_right\": \(largeRight), \"replaced\": \"\(replaced.replacingOccurrences(of: "\"", with: "'").replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\t", with: " "))\"}"
+            } catch {
+                return "pool-alone failed: \(error)"
+            }
+        }.value
+        emit(outcome)
+        exit(outcome.hasPrefix("{") ? 0 : 1)
+    }
+
+    /// The process's voluntary context switches so far (every thread's, as getrusage counts).
+    static func processVoluntarySwitches() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_nvcsw
     }
 
     /// This thread's voluntary context switches so far (each time it slept).

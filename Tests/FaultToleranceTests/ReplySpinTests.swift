@@ -35,6 +35,34 @@ import Testing
         #expect(spinning.sleeps < 100, "the connection thread slept \(spinning.sleeps) times in 400 statements")
     }
 
+    struct PoolAloneReport: Decodable {
+        let statements: Int
+        let switches: Int
+        let wrong: Int
+        let errors_right: Int
+        let large_right: Int
+        let replaced: String
+    }
+
+    @Test func aLoneTasksPoolStatementsAreReadOnItsOwnThreadAndItsIdleConnectionIsStillWatched() async throws {
+        // A task alone in its process (a probe of its own) watches for each quick reply itself
+        // and reads it, so neither the connection's thread nor the task's sleeps and wakes per
+        // statement (about two voluntary switches per statement without it). A generous watch
+        // limit, so that a machine loaded by the other tests still answers within it.
+        let url = try await Self.database.configuration().url
+        let separator = url.contains("?") ? "&" : "?"
+        let report: PoolAloneReport = try await FaultProbeRun.report(["pool-alone", url + separator + "reply_spin=50ms", "400"])
+        #expect(report.statements == 400)
+        #expect(report.switches < 100, "\(report.switches) voluntary context switches in 400 statements")
+        #expect(report.wrong == 0, "answers that were not the caller's own: \(report.wrong)")
+        #expect(report.errors_right == 40, "division-by-zero errors reported as such: \(report.errors_right) of 40")
+        // A reply larger than one read arrives in pieces: the connection's thread collects it.
+        #expect(report.large_right == 10)
+        // The server ended the session while the connection was idle after replies read on
+        // the task's thread: the pool notices before lending it, and the caller never sees it.
+        #expect(report.replaced == "ok", "\(report.replaced)")
+    }
+
     struct CancelReport: Decodable {
         let cancelled: String
         let cancelled_seconds: Double

@@ -136,17 +136,33 @@ final class ConnectionThread: @unchecked Sendable {
     /// thread (and queueing a job behind nothing).
     func endReply() {
         let wake = state.withLock { state -> Bool in
-            guard state.owner == .thread else { return false }
+            // `.caller`: the caller that sent the statement read its reply itself.
+            guard state.owner == .thread || state.owner == .caller else { return false }
             state.owner = .idle
             return state.head < state.jobs.count && state.takeWakeIfPolling()
         }
         if wake { signal() }
     }
 
-    /// Whether the server sent something while the connection was idle (seen by the thread's
-    /// own poll of the socket, so asking costs no system call).
+    /// Whether the server sent something while the connection was idle: seen by the thread's
+    /// own poll of the socket, so asking costs a lock, no system call; unless the thread sleeps
+    /// without watching the socket (it went to sleep while a caller held the connection, and
+    /// that caller read its reply itself), when the socket is peeked at instead.
     var hasIdleInput: Bool {
-        state.withLock { $0.socketHasIdleInput }
+        let (seen, unwatchedSocket) = state.withLock { state -> (Bool, Int32) in
+            let unwatched = state.owner == .idle && state.isPolling && !state.isPollingSocket
+            return (state.socketHasIdleInput, unwatched ? state.socket : -1)
+        }
+        if seen { return true }
+        return unwatchedSocket >= 0 && Self.hasInput(unwatchedSocket)
+    }
+
+    /// Whether `socket` has something to read now (data, the end of the stream, or an error),
+    /// without reading it or waiting.
+    private static func hasInput(_ socket: Int32) -> Bool {
+        var byte: UInt8 = 0
+        let received = recv(socket, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+        return received >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
     }
 
     /// Whether the caller is running on this thread right now.
@@ -229,11 +245,16 @@ final class ConnectionThread: @unchecked Sendable {
                     _ = withUnsafeMutableBytes(of: &drained) { read(wakeReader, $0.baseAddress, $0.count) }
                 }
                 if socket >= 0, descriptors.1.revents != 0 {
-                    state.withLock { state in
-                        if state.owner == .awaitingReply {
-                            socketReadable = true
-                        } else if state.owner == .idle {
-                            state.socketHasIdleInput = true
+                    let idle = state.withLock { state -> Bool in
+                        if state.owner == .awaitingReply { socketReadable = true }
+                        return state.owner == .idle
+                    }
+                    // What woke the thread may have been a reply its sender read itself in
+                    // the meantime (`replyArrivedWhileWatching`): only input still there is
+                    // the idle connection's own.
+                    if idle, Self.hasInput(socket) {
+                        state.withLock { state in
+                            if state.owner == .idle { state.socketHasIdleInput = true }
                         }
                     }
                 }

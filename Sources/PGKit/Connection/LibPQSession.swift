@@ -444,6 +444,19 @@ final class LibPQSession: @unchecked Sendable {
         return SentStatement(query: query, key: key, metadata: metadata, started: started, isFlushed: flushed == 0)
     }
 
+    /// Watches the socket for the reply to `sent` from the thread that sent it, as `replySpin`
+    /// allows and only while no other statement of the process waits for one: true when the
+    /// server's whole result is in, so that `finish` reads it there and then (the connection's
+    /// thread is not woken at all); false when it is not (yet), and the thread collects it.
+    func replyArrivedWhileWatching(_ sent: SentStatement) -> Bool {
+        guard sent.isFlushed, let connection, replySpin.limit > 0, ReplyWaiters.isAlone,
+              PQsslInUse(connection) == 0, PQgssEncInUse(connection) == 0,
+              watchForReply(connection) else { return false }
+        // A failed read (the connection broke) is in too: `finish` reports it.
+        guard PQconsumeInput(connection) == 1 else { return true }
+        return PQisBusy(connection) == 0
+    }
+
     /// Waits for the reply to a statement `send` sent (on the connection thread, blocking) and
     /// returns its result, or throws its error, as `execute` would have.
     func finish(_ sent: SentStatement) throws(PGError) -> PGResultStorage {

@@ -212,7 +212,7 @@ public final class PGConnection: Sendable {
         do {
             let outcome: PGResultStorage? = try await withTaskCancellationHandler {
                 try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<PGResultStorage?, any Error>) in
-                    switch startClaimed(query, job: job, reply: { continuation.resume(with: $0.map { $0 }.mapError { $0 }) }) {
+                    switch startClaimed(query, job: job, collectsHere: true, reply: { continuation.resume(with: $0.map { $0 }.mapError { $0 }) }) {
                     case .sent: break
                     case .cancelled: continuation.resume(throwing: PGError(.cancelled, "the task was cancelled before the statement was sent"))
                     case .notSent(let error?): continuation.resume(throwing: error)
@@ -242,8 +242,11 @@ public final class PGConnection: Sendable {
 
     /// Sends `query` as `job` on the connection the caller claimed, from the caller's thread;
     /// once sent, `reply` runs on the connection thread with the outcome (errors not mapped
-    /// yet: see `failure`), after the connection is free for the next statement.
-    private func startClaimed(_ query: PGQuery, job: UInt64,
+    /// yet: see `failure`), after the connection is free for the next statement. With
+    /// `collectsHere`, a reply that arrives while the sending thread watches for it (see
+    /// `LibPQSession.replyArrivedWhileWatching`) is read on that thread, and `reply` runs there
+    /// before this returns.
+    private func startClaimed(_ query: PGQuery, job: UInt64, collectsHere: Bool,
                               reply: @escaping @Sendable (Result<PGResultStorage, PGError>) -> Void) -> ClaimedStart {
         switch cancellation.tryBegin(job) {
         case .started: break
@@ -271,7 +274,7 @@ public final class PGConnection: Sendable {
             thread.unclaim()
             return .notSent(error)
         }
-        thread.awaitReply(immediately: !sent.isFlushed) { [self] in
+        let collect: @Sendable () -> Void = { [self] in
             let result = Result { () throws(PGError) in try session.finish(sent) }
             let idle = session.transactionStatus == PQTRANS_IDLE
             cancellation.end(job)
@@ -279,6 +282,11 @@ public final class PGConnection: Sendable {
             // Done with libpq: the caller's next statement may claim the connection.
             thread.endReply()
             reply(result)
+        }
+        if collectsHere, session.replyArrivedWhileWatching(sent) {
+            collect()
+        } else {
+            thread.awaitReply(immediately: !sent.isFlushed, collect)
         }
         return .sent
     }
@@ -299,11 +307,14 @@ public final class PGConnection: Sendable {
     /// returned or thrown. False when nothing was sent (the job was cancelled, a cancel is on
     /// its way, anything else is queued on the connection, the statement must be prepared
     /// first): the waiting task then gets the connection and runs the statement itself.
-    /// The connection must be lent to the pool's caller and outside a transaction.
-    func send(onBehalf query: PGQuery, job: UInt64, reply: @escaping @Sendable (Result<PGResultStorage, PGError>) -> Void) -> Bool {
+    /// The connection must be lent to the pool's caller and outside a transaction. With
+    /// `collectsHere` (the statement's own task sends it), a quick reply is read on the calling
+    /// thread and `reply` runs there, before this returns (see `startClaimed`).
+    func send(onBehalf query: PGQuery, job: UInt64, collectsHere: Bool = false,
+              reply: @escaping @Sendable (Result<PGResultStorage, PGError>) -> Void) -> Bool {
         // From any thread, this connection's own included (a reply handler handing it on).
         guard thread.claim() else { return false }
-        let started = startClaimed(query, job: job) { [self] result in
+        let started = startClaimed(query, job: job, collectsHere: collectsHere) { [self] result in
             reply(result.mapError { error in
                 let mapped = failure(error, job: job)
                 // Outside a transaction, a write that was sent and got no answer committed by

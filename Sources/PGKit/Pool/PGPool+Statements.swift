@@ -69,7 +69,9 @@ extension PGPool {
         let statement = QueuedStatement(query, measuredByCaller: measured)
         return await withTaskCancellationHandler {
             await withUnsafeContinuation { (continuation: UnsafeContinuation<StatementAnswer?, Never>) in
-                let sent = statement.send(on: connection, id: id, afterReply: releaseAfterReply) { answer in
+                // Its own statement: a reply quick enough is read on this thread, and the task
+                // goes on without a hand-off to the connection's thread and back.
+                let sent = statement.send(on: connection, id: id, collectsHere: true, afterReply: releaseAfterReply) { answer in
                     continuation.resume(returning: answer)
                 }
                 if !sent { continuation.resume(returning: nil) }

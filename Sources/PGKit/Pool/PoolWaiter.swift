@@ -88,11 +88,14 @@ final class QueuedStatement: Sendable {
     /// is in, on the connection's thread, `afterReply` tries to give the connection back and
     /// `deliver` gets the answer. False when nothing was sent (its task was cancelled, or the
     /// connection could not send it this way): the caller then runs it on the connection.
-    func send(on connection: PGConnection, id: Int, afterReply: @escaping @Sendable (Int, PGConnection) -> Bool,
+    /// `collectsHere`: its own task sends it, and may read a quick reply itself (then both
+    /// closures run on this thread before this returns).
+    func send(on connection: PGConnection, id: Int, collectsHere: Bool = false,
+              afterReply: @escaping @Sendable (Int, PGConnection) -> Bool,
               deliver: @escaping @Sendable (StatementAnswer) -> Void) -> Bool {
         guard let job = markSent(on: connection) else { return false }
         let sentAt: ContinuousClock.Instant? = isMeasuredByCaller ? .now : nil
-        let sent = connection.send(onBehalf: query, job: job) { [self] result in
+        let sent = connection.send(onBehalf: query, job: job, collectsHere: collectsHere) { [self] result in
             finish()
             let released = afterReply(id, connection)
             deliver(StatementAnswer(result: result, released: released, sentAt: sentAt))
