@@ -42,10 +42,34 @@ enum Workloads {
         let elapsed = seconds(clock.now - start)
         let usage = ProcessUsage.now().since(before, statements: 20_000)
         latencies.sort()
-        emit("W1", ["qps": 20_000 / elapsed, "p50_us": latencies[10_000], "p99_us": latencies[19_800],
-                    "cpu_us_per_stmt": usage.cpuMicroseconds, "user_us_per_stmt": usage.userMicroseconds, "vcsw_per_stmt": usage.voluntary, "ivcsw_per_stmt": usage.involuntary])
         precondition(checksum != 0)
         await conn.close()
+        let pooled = try await w1ThroughPool(config)
+        emit("W1", ["qps": 20_000 / elapsed, "p50_us": latencies[10_000], "p99_us": latencies[19_800],
+                    "cpu_us_per_stmt": usage.cpuMicroseconds, "user_us_per_stmt": usage.userMicroseconds, "vcsw_per_stmt": usage.voluntary, "ivcsw_per_stmt": usage.involuntary,
+                    "pool_qps": pooled.qps, "pool_cpu_us_per_stmt": pooled.usage.cpuMicroseconds, "pool_vcsw_per_stmt": pooled.usage.voluntary])
+    }
+
+    /// W1's statement 5,000 times from one task through `pool.query` on a pool of one
+    /// connection, as a request handler runs its statements one after another (no
+    /// `withConnectionThread`): `pool_qps` and its CPU time and sleeps per statement.
+    static func w1ThroughPool(_ config: PGConfig) async throws -> (qps: Double, usage: ProcessUsage.PerStatement) {
+        let pool = PGPool(config: config, configuration: .init(minConnections: 1, maxConnections: 1))
+        var random = SplitMix64(seed: 43)
+        var checksum: Int64 = 0
+        _ = try await pool.query("SELECT id, email, name, created_at FROM bench_users WHERE id = \(Int64(1))")
+        let before = ProcessUsage.now()
+        let start = ContinuousClock.now
+        for _ in 0..<5_000 {
+            let id = Int64(random.next() % 10_000 + 1)
+            let rows = try await pool.query("SELECT id, email, name, created_at FROM bench_users WHERE id = \(id)")
+            checksum &+= try user(rows[0]).id
+        }
+        let elapsed = seconds(ContinuousClock.now - start)
+        let usage = ProcessUsage.now().since(before, statements: 5_000)
+        precondition(checksum != 0)
+        await pool.shutdown()
+        return (5_000 / elapsed, usage)
     }
 
     /// W6: the W1 query, 80,000 times from 64 tasks over a pool of 4 connections, each row
@@ -89,8 +113,12 @@ enum Workloads {
         return (80_000 / elapsed, latencies[40_000], latencies[79_200], usage)
     }
 
+    /// W2 with `PGKIT_BENCH_W2_PIPELINES=1` in the environment runs its pool with
+    /// `pipelinesStatements` on (off by default, as a pool's default is); its line then says so.
+    static let w2Pipelines = ProcessInfo.processInfo.environment["PGKIT_BENCH_W2_PIPELINES"] == "1"
+
     static func w2(_ config: PGConfig) async throws {
-        let pool = PGPool(config: config, configuration: .init(maxConnections: 4))
+        let pool = PGPool(config: config, configuration: .init(maxConnections: 4, pipelinesStatements: w2Pipelines))
         let before = ProcessUsage.now()
         let start = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -108,7 +136,7 @@ enum Workloads {
         }
         let elapsed = seconds(ContinuousClock.now - start)
         let usage = ProcessUsage.now().since(before, statements: 40_000)
-        emit("W2", ["qps": 40_000 / elapsed,
+        emit("W2", ["qps": 40_000 / elapsed, "pipelined": w2Pipelines ? 1 : 0,
                     "cpu_us_per_stmt": usage.cpuMicroseconds, "user_us_per_stmt": usage.userMicroseconds, "vcsw_per_stmt": usage.voluntary, "ivcsw_per_stmt": usage.involuntary])
         await pool.shutdown()
     }
