@@ -445,11 +445,12 @@ final class LibPQSession: @unchecked Sendable {
     }
 
     /// Watches the socket for the reply to `sent` from the thread that sent it, as `replySpin`
-    /// allows and only while no other statement of the process waits for one: true when the
+    /// allows and only while no other statement of the process waits for one, nor did a moment
+    /// ago (`ReplyWaiters.isAloneAndQuiet`): true when the
     /// server's whole result is in, so that `finish` reads it there and then (the connection's
     /// thread is not woken at all); false when it is not (yet), and the thread collects it.
     func replyArrivedWhileWatching(_ sent: SentStatement) -> Bool {
-        guard sent.isFlushed, let connection, replySpin.limit > 0, ReplyWaiters.isAlone,
+        guard sent.isFlushed, let connection, replySpin.limit > 0, ReplyWaiters.isAloneAndQuiet,
               PQsslInUse(connection) == 0, PQgssEncInUse(connection) == 0,
               watchForReply(connection) else { return false }
         // A failed read (the connection broke) is in too: `finish` reports it.

@@ -75,16 +75,32 @@ struct ReplySpinPolicy: Sendable {
 /// own thread or an inline call), so that only a statement waiting alone spins.
 enum ReplyWaiters {
     private static let count = Atomic<Int>(0)
+    /// When a statement last started waiting while another already waited (monotonic
+    /// nanoseconds): statements of several tasks are in flight around now.
+    private static let lastOverlap = Atomic<Int64>(0)
+    /// How long after an overlap a task's own thread does not watch for its reply
+    /// (`isAloneAndQuiet`): while other tasks send statements, they need that thread.
+    static let quietNanoseconds: Int64 = 2_000_000
     /// Spinning needs a processor for the server besides the one that spins.
     static let mayEverSpin = ProcessInfo.processInfo.activeProcessorCount >= 2
 
     /// Counts a statement that is about to be sent; true when it is the only one waiting.
     static func enter() -> Bool {
-        count.add(1, ordering: .relaxed).newValue == 1
+        let waiting = count.add(1, ordering: .relaxed).newValue
+        if waiting > 1 { lastOverlap.store(monotonicNanoseconds(), ordering: .relaxed) }
+        return waiting == 1
     }
 
     /// Whether the only statement counted is the caller's own (already counted).
     static var isAlone: Bool { count.load(ordering: .relaxed) == 1 }
+
+    /// Whether the caller's statement waits alone and none has overlapped another for
+    /// `quietNanoseconds`: one task's statements one after another, not a busy moment between
+    /// many tasks' (when a thread of Swift's cooperative pool that watched would hold up the
+    /// tasks about to send theirs).
+    static var isAloneAndQuiet: Bool {
+        isAlone && monotonicNanoseconds() - lastOverlap.load(ordering: .relaxed) > quietNanoseconds
+    }
 
     /// Uncounts a statement whose reply was read (or that was not sent after all).
     static func leave() {
