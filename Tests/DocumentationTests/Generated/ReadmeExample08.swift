@@ -1,4 +1,4 @@
-// Generated from README.md (Swift example 8, line 510) by DocumentationTests.
+// Generated from README.md (Swift example 8, line 511) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Foundation

@@ -1,4 +1,4 @@
-// Generated from README.md (Swift example 9, line 519) by DocumentationTests.
+// Generated from README.md (Swift example 9, line 520) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Foundation

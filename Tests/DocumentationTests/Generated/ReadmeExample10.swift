@@ -1,4 +1,4 @@
-// Generated from README.md (Swift example 10, line 531) by DocumentationTests.
+// Generated from README.md (Swift example 10, line 532) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Foundation

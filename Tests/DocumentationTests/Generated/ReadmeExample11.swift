@@ -1,4 +1,4 @@
-// Generated from README.md (Swift example 11, line 539) by DocumentationTests.
+// Generated from README.md (Swift example 11, line 540) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Foundation

@@ -1,4 +1,4 @@
-// Generated from README.md (Swift example 12, line 548) by DocumentationTests.
+// Generated from README.md (Swift example 12, line 549) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Foundation

@@ -1,4 +1,4 @@
-// Generated from README.md (Swift example 13, line 555) by DocumentationTests.
+// Generated from README.md (Swift example 13, line 556) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Foundation

@@ -1,4 +1,4 @@
-// Generated from README.md (Swift example 15, line 635) by DocumentationTests.
+// Generated from README.md (Swift example 15, line 636) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Foundation

@@ -1,4 +1,4 @@
-// Generated from README.md (Swift example 16, line 658) by DocumentationTests.
+// Generated from README.md (Swift example 16, line 659) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Foundation

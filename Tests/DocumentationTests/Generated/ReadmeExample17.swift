@@ -1,4 +1,4 @@
-// Generated from README.md (Swift example 17, line 681) by DocumentationTests.
+// Generated from README.md (Swift example 17, line 682) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Foundation

@@ -1,4 +1,4 @@
-// Generated from README.md (Swift example 18, line 695) by DocumentationTests.
+// Generated from README.md (Swift example 18, line 696) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Foundation

@@ -1,4 +1,4 @@
-// Generated from README.md (Swift example 19, line 711) by DocumentationTests.
+// Generated from README.md (Swift example 19, line 712) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Foundation

@@ -1,4 +1,4 @@
-// Generated from README.md (Swift example 20, line 721) by DocumentationTests.
+// Generated from README.md (Swift example 20, line 722) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Foundation

@@ -1,4 +1,4 @@
-// Generated from README.md (Swift example 21, line 729) by DocumentationTests.
+// Generated from README.md (Swift example 21, line 730) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Foundation

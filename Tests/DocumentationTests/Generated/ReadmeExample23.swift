@@ -1,4 +1,4 @@
-// Generated from README.md (Swift example 23, line 815) by DocumentationTests.
+// Generated from README.md (Swift example 23, line 816) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Foundation

@@ -1,4 +1,4 @@
-// Generated from README.md (Swift example 24, line 846) by DocumentationTests.
+// Generated from README.md (Swift example 24, line 847) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import LocalPostgres

@@ -1,4 +1,4 @@
-// Generated from README.md (Swift example 25, line 1364) by DocumentationTests.
+// Generated from README.md (Swift example 25, line 1365) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Repositories

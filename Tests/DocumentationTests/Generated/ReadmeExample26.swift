@@ -1,4 +1,4 @@
-// Generated from README.md (Swift example 26, line 1420) by DocumentationTests.
+// Generated from README.md (Swift example 26, line 1421) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Repositories

@@ -1,4 +1,4 @@
-// Generated from README.md (Swift example 27, line 1520) by DocumentationTests.
+// Generated from README.md (Swift example 27, line 1521) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Logging

@@ -1,4 +1,4 @@
-// Generated from README.md (Swift example 28, line 1568) by DocumentationTests.
+// Generated from README.md (Swift example 28, line 1569) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import InMemoryTracing

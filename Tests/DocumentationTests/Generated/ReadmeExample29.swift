@@ -1,4 +1,4 @@
-// Generated from README.md (Swift example 29, line 1592) by DocumentationTests.
+// Generated from README.md (Swift example 29, line 1593) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import PGKit

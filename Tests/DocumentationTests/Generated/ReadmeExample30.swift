@@ -1,4 +1,4 @@
-// Generated from README.md (Swift example 30, line 1631) by DocumentationTests.
+// Generated from README.md (Swift example 30, line 1632) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Foundation

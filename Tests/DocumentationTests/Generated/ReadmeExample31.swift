@@ -1,4 +1,4 @@
-// Generated from README.md (Swift example 31, line 1697) by DocumentationTests.
+// Generated from README.md (Swift example 31, line 1698) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import PGKit

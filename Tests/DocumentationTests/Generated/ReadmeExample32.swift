@@ -1,4 +1,4 @@
-// Generated from README.md (Swift example 32, line 1738) by DocumentationTests.
+// Generated from README.md (Swift example 32, line 1739) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Repositories

@@ -1,4 +1,4 @@
-// Generated from README.md (Swift example 33, line 1808) by DocumentationTests.
+// Generated from README.md (Swift example 33, line 1809) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Foundation

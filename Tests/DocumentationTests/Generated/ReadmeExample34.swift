@@ -1,4 +1,4 @@
-// Generated from README.md (Swift example 34, line 1833) by DocumentationTests.
+// Generated from README.md (Swift example 34, line 1834) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import Repositories

@@ -1,4 +1,4 @@
-// Generated from README.md (Swift example 35, line 1858) by DocumentationTests.
+// Generated from README.md (Swift example 35, line 1859) by DocumentationTests.
 // Do not edit: change README.md and run scripts/readme-examples.
 
 import PGKit
