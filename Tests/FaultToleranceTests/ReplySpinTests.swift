@@ -20,10 +20,14 @@ import Testing
         let cpu_ms: Int
     }
 
-    static func run(_ settings: String, statements: Int = 400, sleepMilliseconds: Int = 0, busy: Bool = false) async throws -> Report {
+    /// The suite database's URL with `settings` added to its query.
+    static func url(with settings: String) async throws -> String {
         let url = try await database.configuration().url
-        let separator = url.contains("?") ? "&" : "?"
-        var arguments = ["spin", url + separator + settings, "\(statements)", "\(sleepMilliseconds)"]
+        return url + (url.contains("?") ? "&" : "?") + settings
+    }
+
+    static func run(_ settings: String, statements: Int = 400, sleepMilliseconds: Int = 0, busy: Bool = false) async throws -> Report {
+        var arguments = ["spin", try await url(with: settings), "\(statements)", "\(sleepMilliseconds)"]
         if busy { arguments.append("busy") }
         return try await FaultProbeRun.report(arguments)
     }
@@ -49,9 +53,7 @@ import Testing
         // and reads it, so neither the connection's thread nor the task's sleeps and wakes per
         // statement (about two voluntary switches per statement without it). A generous watch
         // limit, so that a machine loaded by the other tests still answers within it.
-        let url = try await Self.database.configuration().url
-        let separator = url.contains("?") ? "&" : "?"
-        let report: PoolAloneReport = try await FaultProbeRun.report(["pool-alone", url + separator + "reply_spin=50ms", "400"])
+        let report: PoolAloneReport = try await FaultProbeRun.report(["pool-alone", try await Self.url(with: "reply_spin=50ms"), "400"])
         #expect(report.statements == 400)
         #expect(report.switches < 100, "\(report.switches) voluntary context switches in 400 statements")
         #expect(report.wrong == 0, "answers that were not the caller's own: \(report.wrong)")
